@@ -1,0 +1,72 @@
+// buildApp: the Fastify instance with its plugins registered in order (database, dependencies,
+// security, views, sessions, errors), then the feature routes.
+import fastifyStatic from '@fastify/static'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
+import { join } from 'node:path'
+import type { Config } from './config.js'
+import type { DatabaseHandle } from './db/connect.js'
+import { adminRoutes } from './features/users/admin.routes.js'
+import { authRoutes } from './features/auth/auth.routes.js'
+import { healthRoutes } from './features/health/health.routes.js'
+import { homeRoutes } from './features/home/home.routes.js'
+import { languageRoutes } from './features/home/language.routes.js'
+import { registrationRoutes } from './features/users/registration.routes.js'
+import { teamsRoutes } from './features/teams/teams.routes.js'
+import { virtuRoutes } from './features/virtu/virtu.routes.js'
+import type { SmsSender } from './integrations/sms/sms-sender.js'
+import { systemClock, type Clock } from './lib/clock.js'
+import { nodeModulesDir, staticDir } from './lib/paths.js'
+import { authPlugin } from './plugins/auth.js'
+import { dbPlugin } from './plugins/db.js'
+import { depsPlugin } from './plugins/deps.js'
+import { errorsPlugin } from './plugins/errors.js'
+import { securityPlugin } from './plugins/security.js'
+import { viewsPlugin } from './plugins/views.js'
+
+export interface AppOverrides {
+  database: DatabaseHandle
+  /** Close the database with the app (true for the server; tests own theirs). */
+  closeDatabase?: boolean
+  sms: SmsSender
+  clock?: Clock
+  logger?: boolean | object
+}
+
+export async function buildApp(config: Config, overrides: AppOverrides): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: overrides.logger ?? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    trustProxy: config.trustProxy,
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 256 * 1024,
+  })
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+
+  await app.register(dbPlugin, { handle: overrides.database, closeOnShutdown: overrides.closeDatabase ?? false })
+  await app.register(depsPlugin, {
+    deps: { db: overrides.database.db, config, clock: overrides.clock ?? systemClock, sms: overrides.sms },
+  })
+  await app.register(securityPlugin, { config })
+  await app.register(viewsPlugin)
+  await app.register(authPlugin)
+  await app.register(errorsPlugin)
+
+  await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', index: false })
+  await app.register(fastifyStatic, {
+    root: join(nodeModulesDir, 'chart.js', 'dist'),
+    prefix: '/vendor/chart.js/',
+    decorateReply: false,
+    index: false,
+  })
+
+  await app.register(healthRoutes)
+  await app.register(languageRoutes)
+  await app.register(authRoutes)
+  await app.register(virtuRoutes)
+  await app.register(registrationRoutes)
+  await app.register(homeRoutes)
+  await app.register(adminRoutes)
+  await app.register(teamsRoutes)
+  return app
+}

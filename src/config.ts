@@ -1,0 +1,162 @@
+// The only reader of process.env: parses every setting with zod into a frozen Config, and refuses
+// unsafe defaults in production with one message that names every missing setting.
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
+
+const DEVELOPMENT_SECRET_NOTE = 'development-only-secret'
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  TRUST_PROXY: flag.default(false),
+  DATABASE_URL: optionalText,
+  PGLITE_DIR: z.string().default('data/pglite'),
+  TEST_DATABASE_URL: optionalText,
+  SESSION_SECRET: optionalText,
+  SMS_LOGIN_ENABLED: flag.default(true),
+  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_FROM: optionalText,
+  SMS_OUTBOX_FILE: optionalText,
+  VIRTU_ENABLED: flag.default(false),
+  VIRTU_IDP_SSO_URL: optionalText,
+  VIRTU_IDP_CERT: optionalText,
+  VIRTU_SP_ENTITY_ID: optionalText,
+  VIRTU_SP_PRIVATE_KEY: optionalText,
+  VIRTU_SP_CERT: optionalText,
+  DISCLOSURE_THRESHOLD: z.coerce.number().int().min(2).max(100).default(5),
+})
+
+export type Environment = 'development' | 'test' | 'production'
+
+export interface TwilioConfig {
+  readonly accountSid: string
+  readonly authToken: string
+  readonly from: string
+}
+
+export interface VirtuConfig {
+  readonly idpSsoUrl: string
+  /** PEM (or bare base64) certificate of the IdP's signing key. */
+  readonly idpCert: string
+  readonly spEntityId: string
+  readonly spPrivateKey: string | undefined
+  readonly spCert: string | undefined
+}
+
+export interface Config {
+  readonly env: Environment
+  readonly host: string
+  readonly port: number
+  readonly publicUrl: string
+  readonly logLevel: string
+  readonly trustProxy: boolean
+  /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
+  readonly databaseUrl: string | undefined
+  /** PGlite data directory, or 'memory://' for a throw-away database. */
+  readonly pgliteDir: string
+  readonly testDatabaseUrl: string | undefined
+  readonly sessionSecret: string
+  readonly secureCookies: boolean
+  readonly sms: {
+    readonly enabled: boolean
+    readonly twilio: TwilioConfig | undefined
+    readonly outboxFile: string | undefined
+  }
+  readonly virtu: VirtuConfig | undefined
+  readonly disclosureThreshold: number
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Configuration is not valid:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Reads the settings from an environment (process.env by default). Throws ConfigError. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`))
+  }
+  const e = parsed.data
+  const production = e.NODE_ENV === 'production'
+  const problems: string[] = []
+
+  if (production) {
+    if (!e.SESSION_SECRET) problems.push('SESSION_SECRET is required (at least 32 random characters)')
+    else if (e.SESSION_SECRET.length < 32 || e.SESSION_SECRET.includes(DEVELOPMENT_SECRET_NOTE) || /change.?me/i.test(e.SESSION_SECRET)) {
+      problems.push('SESSION_SECRET must be at least 32 random characters, not an example value')
+    }
+    if (!e.DATABASE_URL) problems.push('DATABASE_URL is required (the embedded database is for development only)')
+    if (!e.PUBLIC_URL) problems.push('PUBLIC_URL is required (the https address users reach the service at)')
+    if (e.SMS_LOGIN_ENABLED) {
+      for (const name of ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const) {
+        if (!e[name]) problems.push(`${name} is required when SMS login is on (SMS_LOGIN_ENABLED)`)
+      }
+      if (e.SMS_OUTBOX_FILE) problems.push('SMS_OUTBOX_FILE must not be set in production (it writes one-time codes to a file)')
+    }
+  }
+  if (e.VIRTU_ENABLED) {
+    for (const name of ['VIRTU_IDP_SSO_URL', 'VIRTU_IDP_CERT', 'VIRTU_SP_ENTITY_ID'] as const) {
+      if (!e[name]) problems.push(`${name} is required when VIRTU login is on (VIRTU_ENABLED)`)
+    }
+    if (production && (!e.VIRTU_SP_PRIVATE_KEY || !e.VIRTU_SP_CERT)) {
+      problems.push('VIRTU_SP_PRIVATE_KEY and VIRTU_SP_CERT are required in production when VIRTU login is on')
+    }
+  }
+  if (!production && e.SESSION_SECRET !== undefined && e.SESSION_SECRET.length < 32) {
+    problems.push('SESSION_SECRET must be at least 32 characters')
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+
+  const twilio =
+    e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
+      ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM }
+      : undefined
+
+  const virtu =
+    e.VIRTU_ENABLED && e.VIRTU_IDP_SSO_URL && e.VIRTU_IDP_CERT && e.VIRTU_SP_ENTITY_ID
+      ? {
+          idpSsoUrl: e.VIRTU_IDP_SSO_URL,
+          idpCert: e.VIRTU_IDP_CERT,
+          spEntityId: e.VIRTU_SP_ENTITY_ID,
+          spPrivateKey: e.VIRTU_SP_PRIVATE_KEY,
+          spCert: e.VIRTU_SP_CERT,
+        }
+      : undefined
+
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
+
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    trustProxy: e.TRUST_PROXY,
+    databaseUrl: e.DATABASE_URL,
+    pgliteDir: e.PGLITE_DIR,
+    testDatabaseUrl: e.TEST_DATABASE_URL,
+    // Outside production a missing secret gets a fresh random one: sessions end on restart, which
+    // is the safe failure for a development machine.
+    sessionSecret: e.SESSION_SECRET ?? `${DEVELOPMENT_SECRET_NOTE}-${randomBytes(24).toString('hex')}`,
+    secureCookies: e.NODE_ENV === 'production' || publicUrl.startsWith('https://'),
+    sms: Object.freeze({ enabled: e.SMS_LOGIN_ENABLED, twilio, outboxFile: e.SMS_OUTBOX_FILE }),
+    virtu: virtu ? Object.freeze(virtu) : undefined,
+    disclosureThreshold: e.DISCLOSURE_THRESHOLD,
+  })
+}

@@ -1,0 +1,93 @@
+// Opens the database: PostgreSQL through `pg` when a connection string is given, otherwise the
+// embedded PGlite (a directory, or memory:// for tests). Both are PostgreSQL, so one set of
+// migrations and queries serves both.
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import pg from 'pg'
+import type { Database } from './schema.js'
+
+/** The rows of the last statement of a script. */
+export type ScriptRows = Record<string, unknown>[]
+
+export interface DatabaseHandle {
+  readonly kind: 'pglite' | 'postgres'
+  readonly db: Kysely<Database>
+  /** Runs a multi-statement SQL script on a single connection (migrations, test set-up). */
+  runScript(sql: string): Promise<ScriptRows>
+  /** Runs work on one dedicated connection; used for advisory locks around migrations. */
+  withConnection<T>(work: (run: (sql: string) => Promise<ScriptRows>) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string | undefined
+  /** PGlite data directory or 'memory://'. */
+  pgliteDir?: string
+  /** An already open PGlite instance to use (tests start one from a saved data directory). */
+  pglite?: PGlite
+  /** Called when an idle pooled connection fails (the server went away); the pool replaces it. */
+  onPoolError?: (error: Error) => void
+}
+
+export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.onPoolError)
+  return connectPglite(options.pglite ?? (await openPglite(options.pgliteDir ?? 'memory://')))
+}
+
+function connectPostgres(url: string, onPoolError?: (error: Error) => void): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 3000,
+    idleTimeoutMillis: 30_000,
+  })
+  // Without a listener an idle client's error (e.g. PostgreSQL restarting) would crash the process.
+  pool.on('error', (error) => onPoolError?.(error))
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const withConnection: DatabaseHandle['withConnection'] = async (work) => {
+    const client = await pool.connect()
+    try {
+      return await work(async (sql) => {
+        const result: pg.QueryResult | pg.QueryResult[] = await client.query(sql)
+        const last = Array.isArray(result) ? result[result.length - 1] : result
+        return (last?.rows ?? []) as ScriptRows
+      })
+    } finally {
+      client.release()
+    }
+  }
+  return {
+    kind: 'postgres',
+    db,
+    withConnection,
+    runScript: (sql) => withConnection((run) => run(sql)),
+    close: () => db.destroy(),
+  }
+}
+
+async function openPglite(dir: string): Promise<PGlite> {
+  if (!dir.includes('://')) mkdirSync(dir, { recursive: true })
+  return PGlite.create(dir)
+}
+
+function connectPglite(pglite: PGlite): DatabaseHandle {
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  const run = async (sql: string): Promise<ScriptRows> => {
+    const results = await pglite.exec(sql)
+    return (results[results.length - 1]?.rows ?? []) as ScriptRows
+  }
+  return {
+    kind: 'pglite',
+    db,
+    // PGlite has one connection: nothing else runs while exec runs.
+    withConnection: (work) => work(run),
+    runScript: run,
+    close: async () => {
+      await db.destroy()
+      // Kysely opens its driver lazily; if no query ran through it, destroy() leaves PGlite open.
+      if (!pglite.closed) await pglite.close()
+    },
+  }
+}

@@ -1,0 +1,147 @@
+// Kysely table types: the TypeScript view of the migrations in migrations/.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+/** timestamptz: written as a Date, read back as a Date. */
+type Timestamp = ColumnType<Date, Date, Date>
+
+export const USER_ROLES = ['expert', 'admin', 'researcher'] as const
+export type UserRole = (typeof USER_ROLES)[number]
+
+export const USER_STATUSES = ['pending', 'active', 'disabled', 'rejected'] as const
+export type UserStatus = (typeof USER_STATUSES)[number]
+
+export const LOGIN_METHODS = ['sms', 'virtu'] as const
+export type LoginMethod = (typeof LOGIN_METHODS)[number]
+
+export const PROFESSIONS = [
+  'police',
+  'social_work',
+  'youth_work',
+  'health_care',
+  'psychiatric_nursing',
+  'school',
+  'other',
+] as const
+export type Profession = (typeof PROFESSIONS)[number]
+
+export const SESSION_END_REASONS = ['logout', 'user_disabled', 'idle', 'expired', 'role_changed'] as const
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number]
+
+export const AUDIT_EVENTS = [
+  'login_success',
+  'login_failure',
+  'code_sent',
+  'code_failure',
+  'lockout',
+  'logout',
+  'registration',
+  'approval',
+  'rejection',
+  'role_change',
+  'team_change',
+  'user_disabled',
+  'user_enabled',
+  'team_created',
+  'team_updated',
+  'admin_created',
+] as const
+export type AuditEvent = (typeof AUDIT_EVENTS)[number]
+
+export interface TeamsTable {
+  id: Generated<string>
+  name: string
+  police_department: string
+  wellbeing_county: string
+  municipalities: ColumnType<string[], string[] | undefined, string[]>
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface UsersTable {
+  id: Generated<string>
+  team_id: string | null
+  name: string
+  email: string
+  phone: string | null
+  profession: Profession
+  role: ColumnType<UserRole, UserRole | undefined, UserRole>
+  login_method: LoginMethod
+  password_hash: string | null
+  virtu_local_id: string | null
+  virtu_home_organization: string | null
+  status: ColumnType<UserStatus, UserStatus | undefined, UserStatus>
+  created_at: Timestamp
+  updated_at: Timestamp
+  decided_at: Date | null
+  decided_by: string | null
+}
+
+export interface SessionsTable {
+  id: Generated<string>
+  user_id: string
+  method: LoginMethod
+  created_at: Timestamp
+  last_seen_at: Timestamp
+  expires_at: Timestamp
+  ended_at: Date | null
+  end_reason: SessionEndReason | null
+}
+
+export interface SmsChallengesTable {
+  id: Generated<string>
+  user_id: string
+  code_hash: string
+  created_at: Timestamp
+  expires_at: Timestamp
+  attempts: Generated<number>
+  consumed_at: Date | null
+  superseded_at: Date | null
+}
+
+export interface AuditLogTable {
+  id: Generated<string>
+  occurred_at: Timestamp
+  event: AuditEvent
+  actor_user_id: string | null
+  subject_user_id: string | null
+  account_key: string | null
+  ip: string | null
+  details: ColumnType<Record<string, unknown>, string | undefined, never>
+}
+
+export interface SchemaMigrationsTable {
+  name: string
+  applied_at: Generated<Date>
+}
+
+export interface Database {
+  teams: TeamsTable
+  users: UsersTable
+  sessions: SessionsTable
+  sms_challenges: SmsChallengesTable
+  audit_log: AuditLogTable
+  schema_migrations: SchemaMigrationsTable
+  virtu_authn_requests: VirtuAuthnRequestsTable
+  virtu_consumed_assertions: VirtuConsumedAssertionsTable
+}
+
+export type Team = Selectable<TeamsTable>
+export type NewTeam = Insertable<TeamsTable>
+export type User = Selectable<UsersTable>
+export type NewUser = Insertable<UsersTable>
+export type UserUpdate = Updateable<UsersTable>
+export type Session = Selectable<SessionsTable>
+
+/** AuthnRequests sent to the VIRTU IdP and not yet answered (migrations/0002_virtu.sql). */
+export interface VirtuAuthnRequestsTable {
+  id: string
+  created_at: Timestamp
+}
+
+/** SAML assertions already accepted once, so a replay is refused (migrations/0002_virtu.sql). */
+export interface VirtuConsumedAssertionsTable {
+  assertion_id: string
+  in_response_to: string
+  seen_at: Timestamp
+  expires_at: Timestamp
+}

@@ -1,0 +1,79 @@
+// The append-only audit log: who did what and when. Never passwords, codes, tokens or form answers;
+// the table's triggers refuse UPDATE, DELETE and TRUNCATE.
+import { createHmac } from 'node:crypto'
+import type { Kysely, Transaction } from 'kysely'
+import type { AuditEvent, Database } from '../../db/schema.js'
+
+export interface AuditEntry {
+  event: AuditEvent
+  at: Date
+  actorUserId?: string | null
+  subjectUserId?: string | null
+  accountKey?: string | null
+  ip?: string | null
+  /** Codes and ids only (role names, team ids, reasons): never personal data or secrets. */
+  details?: Record<string, string | number | boolean | null>
+}
+
+export async function recordAudit(db: Kysely<Database> | Transaction<Database>, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      occurred_at: entry.at,
+      event: entry.event,
+      actor_user_id: entry.actorUserId ?? null,
+      subject_user_id: entry.subjectUserId ?? null,
+      account_key: entry.accountKey ?? null,
+      ip: entry.ip ? entry.ip.slice(0, 64) : null,
+      details: JSON.stringify(entry.details ?? {}),
+    })
+    .execute()
+}
+
+/**
+ * A keyed hash of an e-mail address: counts failed logins per account, known or not, without
+ * writing the address itself into the log.
+ */
+export function accountKeyOf(secret: string, email: string): string {
+  return createHmac('sha256', secret).update(`account:${email.trim().toLowerCase()}`).digest('hex')
+}
+
+export async function countRecentFailures(
+  db: Kysely<Database>,
+  by: { accountKey: string } | { ip: string },
+  since: Date,
+): Promise<{ count: number; oldest: Date | null }> {
+  let query = db
+    .selectFrom('audit_log')
+    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('occurred_at').as('oldest')])
+    .where('event', 'in', ['login_failure', 'code_failure'])
+    .where('occurred_at', '>', since)
+  query = 'accountKey' in by ? query.where('account_key', '=', by.accountKey) : query.where('ip', '=', by.ip)
+  const row = await query.executeTakeFirstOrThrow()
+  return { count: Number(row.count), oldest: row.oldest ? new Date(row.oldest as Date) : null }
+}
+
+export interface AuditRow {
+  id: string
+  occurredAt: Date
+  event: AuditEvent
+  actorUserId: string | null
+  subjectUserId: string | null
+  details: Record<string, unknown>
+}
+
+export async function listAudit(db: Kysely<Database>, limit = 200): Promise<AuditRow[]> {
+  return db
+    .selectFrom('audit_log')
+    .select([
+      'id',
+      'occurred_at as occurredAt',
+      'event',
+      'actor_user_id as actorUserId',
+      'subject_user_id as subjectUserId',
+      'details',
+    ])
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute()
+}

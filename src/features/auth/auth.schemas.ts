@@ -1,0 +1,15 @@
+// The login forms' fields.
+import { z } from 'zod'
+
+export const passwordStepSchema = z.object({
+  email: z.string('required').trim().min(1, 'required').max(254, 'too_long'),
+  password: z.string('required').min(1, 'required').max(200, 'too_long'),
+  next: z.string().optional(),
+})
+
+export const codeStepSchema = z.object({
+  code: z
+    .string('required')
+    .transform((value) => value.replace(/\s+/g, ''))
+    .pipe(z.string().min(1, 'required').regex(/^\d{6}$/, 'code_format')),
+})

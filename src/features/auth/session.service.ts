@@ -1,0 +1,65 @@
+// Sessions after strong identification: created only by a completed SMS or VIRTU login, checked on
+// every request against the database so logout and disabling a user take effect at once.
+import type { LoginMethod, UserRole } from '../../db/schema.js'
+import type { AppDeps } from '../../plugins/deps.js'
+import { endSession, findSessionWithUser, insertSession, touchSession } from './session.repository.js'
+
+export const SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000
+export const SESSION_ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000
+/** last_seen_at is written at most this often, to keep page loads free of needless writes. */
+const TOUCH_INTERVAL_MS = 60 * 1000
+
+/** The logged-in person a request acts for. */
+export interface Actor {
+  readonly userId: string
+  readonly sessionId: string
+  readonly name: string
+  readonly email: string
+  readonly role: UserRole
+  readonly teamId: string | null
+  readonly loginMethod: LoginMethod
+}
+
+/**
+ * Opens a session. Call only after the second factor (SMS code) or a verified SAML assertion:
+ * this function is the single place sessions are born.
+ */
+export async function createSession(deps: AppDeps, userId: string, method: LoginMethod): Promise<{ sessionId: string; expiresAt: Date }> {
+  const now = deps.clock.now()
+  const expiresAt = new Date(now.getTime() + SESSION_ABSOLUTE_LIFETIME_MS)
+  const sessionId = await insertSession(deps.db, { userId, method, now, expiresAt })
+  return { sessionId, expiresAt }
+}
+
+/** The actor of a live session, or null (ending the session if it has timed out). */
+export async function resolveSession(deps: AppDeps, sessionId: string): Promise<Actor | null> {
+  const row = await findSessionWithUser(deps.db, sessionId)
+  if (!row || row.endedAt) return null
+  const now = deps.clock.now()
+  if (now.getTime() >= row.expiresAt.getTime()) {
+    await endSession(deps.db, sessionId, now, 'expired')
+    return null
+  }
+  if (now.getTime() - row.lastSeenAt.getTime() >= SESSION_IDLE_TIMEOUT_MS) {
+    await endSession(deps.db, sessionId, now, 'idle')
+    return null
+  }
+  if (row.status !== 'active') {
+    await endSession(deps.db, sessionId, now, 'user_disabled')
+    return null
+  }
+  if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await touchSession(deps.db, sessionId, now)
+  return {
+    userId: row.userId,
+    sessionId: row.sessionId,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    teamId: row.teamId,
+    loginMethod: row.loginMethod,
+  }
+}
+
+export async function logout(deps: AppDeps, sessionId: string): Promise<void> {
+  await endSession(deps.db, sessionId, deps.clock.now(), 'logout')
+}

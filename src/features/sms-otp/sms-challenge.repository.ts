@@ -1,0 +1,76 @@
+// SMS challenge rows: a hashed one-time code with its expiry, attempt count and single use.
+import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
+import type { Database } from '../../db/schema.js'
+
+export const MAX_CODE_ATTEMPTS = 5
+
+export async function insertChallenge(
+  db: Kysely<Database>,
+  row: { id: string; userId: string; codeHash: string; now: Date; expiresAt: Date },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // A new code replaces the user's earlier open ones: only the latest SMS is worth typing.
+    await trx
+      .updateTable('sms_challenges')
+      .set({ superseded_at: row.now })
+      .where('user_id', '=', row.userId)
+      .where('consumed_at', 'is', null)
+      .where('superseded_at', 'is', null)
+      .execute()
+    await trx
+      .insertInto('sms_challenges')
+      .values({ id: row.id, user_id: row.userId, code_hash: row.codeHash, created_at: row.now, expires_at: row.expiresAt })
+      .execute()
+  })
+}
+
+export async function recentChallenges(
+  db: Kysely<Database>,
+  userId: string,
+  since: Date,
+): Promise<{ count: number; latest: Date | null }> {
+  const row = await db
+    .selectFrom('sms_challenges')
+    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.max('created_at').as('latest')])
+    .where('user_id', '=', userId)
+    .where('created_at', '>', since)
+    .executeTakeFirstOrThrow()
+  return { count: Number(row.count), latest: row.latest ? new Date(row.latest as Date) : null }
+}
+
+export async function findChallenge(db: Kysely<Database>, id: string) {
+  return db.selectFrom('sms_challenges').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/**
+ * Spends one attempt on a challenge that is still usable, atomically, so parallel guesses cannot
+ * exceed the limit. Returns the stored hash and the attempt number, or undefined when unusable.
+ */
+export async function spendAttempt(
+  db: Kysely<Database>,
+  id: string,
+  now: Date,
+): Promise<{ userId: string; codeHash: string; attempts: number } | undefined> {
+  return db
+    .updateTable('sms_challenges')
+    .set({ attempts: sql`attempts + 1` })
+    .where('id', '=', id)
+    .where('consumed_at', 'is', null)
+    .where('superseded_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('attempts', '<', MAX_CODE_ATTEMPTS)
+    .returning(['user_id as userId', 'code_hash as codeHash', 'attempts'])
+    .executeTakeFirst()
+}
+
+/** Marks the challenge used; false when another request used it first. */
+export async function consumeChallenge(db: Kysely<Database>, id: string, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('sms_challenges')
+    .set({ consumed_at: now })
+    .where('id', '=', id)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}

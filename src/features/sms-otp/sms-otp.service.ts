@@ -1,0 +1,89 @@
+// One-time codes by SMS: six digits from otplib, valid five minutes, five attempts, used once,
+// stored only as a keyed hash, with a cool-down between sends.
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
+import { OTP } from 'otplib'
+import { CodeError, ServiceUnavailableError, TooManyAttemptsError } from '../../errors.js'
+import { translate, type Lang } from '../../i18n/index.js'
+import type { AppDeps } from '../../plugins/deps.js'
+import { recordAudit } from '../audit/audit.repository.js'
+import {
+  consumeChallenge,
+  insertChallenge,
+  MAX_CODE_ATTEMPTS,
+  recentChallenges,
+  spendAttempt,
+} from './sms-challenge.repository.js'
+
+export const CODE_LIFETIME_MS = 5 * 60 * 1000
+export const RESEND_COOL_DOWN_MS = 60 * 1000
+const SEND_WINDOW_MS = 15 * 60 * 1000
+const MAX_SENDS_PER_WINDOW = 5
+
+const hotp = new OTP({ strategy: 'hotp' })
+
+/** A fresh code: HOTP over a random secret that is thrown away, so only the hash remains. */
+async function newCode(): Promise<string> {
+  return hotp.generate({ secret: hotp.generateSecret(), counter: 0 })
+}
+
+function hashCode(secret: string, challengeId: string, code: string): string {
+  return createHmac('sha256', secret).update(`sms-code:${challengeId}:${code}`).digest('hex')
+}
+
+export interface SendCodeInput {
+  userId: string
+  phone: string
+  lang: Lang
+  ip: string
+}
+
+/** Sends a new code to the user's phone; returns the challenge id the code belongs to. */
+export async function sendLoginCode(deps: AppDeps, input: SendCodeInput): Promise<{ challengeId: string; expiresAt: Date }> {
+  const now = deps.clock.now()
+  const recent = await recentChallenges(deps.db, input.userId, new Date(now.getTime() - SEND_WINDOW_MS))
+  if (recent.latest && now.getTime() - recent.latest.getTime() < RESEND_COOL_DOWN_MS) {
+    const wait = Math.ceil((RESEND_COOL_DOWN_MS - (now.getTime() - recent.latest.getTime())) / 1000)
+    throw new TooManyAttemptsError(wait, 'resend_too_soon')
+  }
+  if (recent.count >= MAX_SENDS_PER_WINDOW) throw new TooManyAttemptsError(SEND_WINDOW_MS / 1000)
+
+  const challengeId = randomUUID()
+  const code = await newCode()
+  const expiresAt = new Date(now.getTime() + CODE_LIFETIME_MS)
+  await insertChallenge(deps.db, {
+    id: challengeId,
+    userId: input.userId,
+    codeHash: hashCode(deps.config.sessionSecret, challengeId, code),
+    now,
+    expiresAt,
+  })
+  try {
+    await deps.sms.send({ to: input.phone, body: translate(input.lang, 'sms.code_message', { code, minutes: 5 }) })
+  } catch {
+    throw new ServiceUnavailableError(30)
+  }
+  await recordAudit(deps.db, { event: 'code_sent', at: now, subjectUserId: input.userId, ip: input.ip })
+  return { challengeId, expiresAt }
+}
+
+export type CodeCheck =
+  | { ok: true; userId: string }
+  | { ok: false; userId: string | undefined; error: CodeError; attemptsLeft: number }
+
+/** Checks a typed code against a challenge. A correct code works exactly once. */
+export async function checkLoginCode(deps: AppDeps, challengeId: string, code: string): Promise<CodeCheck> {
+  const now = deps.clock.now()
+  const spent = await spendAttempt(deps.db, challengeId, now)
+  if (!spent) return { ok: false, userId: undefined, error: new CodeError('code_expired'), attemptsLeft: 0 }
+  const expected = Buffer.from(spent.codeHash, 'hex')
+  const actual = Buffer.from(hashCode(deps.config.sessionSecret, challengeId, code.trim()), 'hex')
+  const attemptsLeft = MAX_CODE_ATTEMPTS - spent.attempts
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+    const error = new CodeError(attemptsLeft > 0 ? 'code_invalid' : 'code_expired')
+    return { ok: false, userId: spent.userId, error, attemptsLeft }
+  }
+  if (!(await consumeChallenge(deps.db, challengeId, now))) {
+    return { ok: false, userId: spent.userId, error: new CodeError('code_expired'), attemptsLeft: 0 }
+  }
+  return { ok: true, userId: spent.userId }
+}

@@ -1,0 +1,15 @@
+// What a team form or API request must contain; codes are checked against the regions data.
+import { z } from 'zod'
+import { repeatedField } from '../../lib/form-values.js'
+import { findCounty, findMunicipality, findPoliceDepartment } from '../../regions/index.js'
+
+export const teamFieldsSchema = z.object({
+  name: z.string('required').trim().min(2, 'required').max(120, 'too_long'),
+  policeDepartment: z.string('required').refine((code) => findPoliceDepartment(code) !== undefined, 'invalid_choice'),
+  wellbeingCounty: z.string('required').refine((code) => findCounty(code) !== undefined, 'invalid_choice'),
+  municipalities: repeatedField(z.string().refine((code) => findMunicipality(code) !== undefined, 'invalid_choice')).transform(
+    (codes) => [...new Set(codes)].sort(),
+  ),
+})
+
+export type TeamInput = z.output<typeof teamFieldsSchema>

@@ -1,0 +1,76 @@
+// What administrators do to accounts: approve or reject registrations, change role and team,
+// disable (ending every session of the user at once) and enable. Each change is audited.
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js'
+import { parseInput } from '../../lib/parse-input.js'
+import type { AppDeps } from '../../plugins/deps.js'
+import { recordAudit } from '../audit/audit.repository.js'
+import { endSessionsOfUser } from '../auth/session.repository.js'
+import { findTeam } from '../teams/teams.repository.js'
+import { roleChangeSchema } from './users.schemas.js'
+import { countActiveAdmins, findUserById, setUserStatus, updateUserRoleAndTeam } from './users.repository.js'
+
+export async function approveRegistration(deps: AppDeps, actorUserId: string, userId: string): Promise<void> {
+  const now = deps.clock.now()
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await setUserStatus(trx, userId, { from: ['pending'], to: 'active', by: actorUserId, now }))) {
+      throw (await findUserById(trx, userId)) ? new ConflictError([{ field: 'status', code: 'already_decided' }]) : new NotFoundError()
+    }
+    await recordAudit(trx, { event: 'approval', at: now, actorUserId, subjectUserId: userId })
+  })
+}
+
+export async function rejectRegistration(deps: AppDeps, actorUserId: string, userId: string): Promise<void> {
+  const now = deps.clock.now()
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await setUserStatus(trx, userId, { from: ['pending'], to: 'rejected', by: actorUserId, now }))) {
+      throw (await findUserById(trx, userId)) ? new ConflictError([{ field: 'status', code: 'already_decided' }]) : new NotFoundError()
+    }
+    await recordAudit(trx, { event: 'rejection', at: now, actorUserId, subjectUserId: userId })
+  })
+}
+
+export async function changeRoleAndTeam(deps: AppDeps, actorUserId: string, userId: string, input: unknown): Promise<void> {
+  const change = parseInput(roleChangeSchema, input)
+  const now = deps.clock.now()
+  await deps.db.transaction().execute(async (trx) => {
+    const user = await findUserById(trx, userId)
+    if (!user || user.status === 'rejected') throw new NotFoundError()
+    if (change.role === 'expert' && !change.teamId) throw new ValidationError([{ field: 'teamId', code: 'team_required' }])
+    if (change.teamId && !(await findTeam(trx, change.teamId))) throw new ValidationError([{ field: 'teamId', code: 'invalid_choice' }])
+    if (user.role === 'admin' && change.role !== 'admin' && user.status === 'active' && (await countActiveAdmins(trx)) <= 1) {
+      throw new ValidationError([{ field: 'role', code: 'last_admin' }])
+    }
+    await updateUserRoleAndTeam(trx, userId, { role: change.role, teamId: change.teamId, now })
+    if (user.role !== change.role) {
+      await recordAudit(trx, { event: 'role_change', at: now, actorUserId, subjectUserId: userId, details: { from: user.role, to: change.role } })
+      // Permissions are read from the user row on every request, but a demotion should not leave a
+      // half-open admin page behind: end the sessions so the user logs in again with the new role.
+      await endSessionsOfUser(trx, userId, now, 'role_changed')
+    }
+    if (user.team_id !== change.teamId) {
+      await recordAudit(trx, { event: 'team_change', at: now, actorUserId, subjectUserId: userId, details: { from: user.team_id, to: change.teamId } })
+    }
+  })
+}
+
+export async function disableUser(deps: AppDeps, actorUserId: string, userId: string): Promise<void> {
+  if (actorUserId === userId) throw new ValidationError([{ field: 'status', code: 'cannot_disable_self' }])
+  const now = deps.clock.now()
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await setUserStatus(trx, userId, { from: ['active', 'pending'], to: 'disabled', by: actorUserId, now }))) {
+      throw (await findUserById(trx, userId)) ? new ConflictError([{ field: 'status', code: 'already_decided' }]) : new NotFoundError()
+    }
+    const ended = await endSessionsOfUser(trx, userId, now, 'user_disabled')
+    await recordAudit(trx, { event: 'user_disabled', at: now, actorUserId, subjectUserId: userId, details: { sessionsEnded: ended } })
+  })
+}
+
+export async function enableUser(deps: AppDeps, actorUserId: string, userId: string): Promise<void> {
+  const now = deps.clock.now()
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await setUserStatus(trx, userId, { from: ['disabled'], to: 'active', by: actorUserId, now }))) {
+      throw (await findUserById(trx, userId)) ? new ConflictError([{ field: 'status', code: 'already_decided' }]) : new NotFoundError()
+    }
+    await recordAudit(trx, { event: 'user_enabled', at: now, actorUserId, subjectUserId: userId })
+  })
+}

@@ -1,0 +1,30 @@
+// The dependencies services receive (database, configuration, clock, SMS sender), gathered in one
+// object so routes can hand them on and tests can swap the clock and the SMS sender.
+import fp from 'fastify-plugin'
+import type { Kysely } from 'kysely'
+import type { Config } from '../config.js'
+import type { Database } from '../db/schema.js'
+import type { SmsSender } from '../integrations/sms/sms-sender.js'
+import type { Clock } from '../lib/clock.js'
+
+export interface AppDeps {
+  readonly db: Kysely<Database>
+  readonly config: Config
+  readonly clock: Clock
+  readonly sms: SmsSender
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps
+    config: Config
+  }
+}
+
+export const depsPlugin = fp<{ deps: AppDeps }>(
+  async (app, { deps }) => {
+    app.decorate('deps', deps)
+    app.decorate('config', deps.config)
+  },
+  { name: 'deps', dependencies: ['db'] },
+)

@@ -1,0 +1,131 @@
+// Server-rendered pages: Handlebars through @fastify/view, with the layout, the partials, the
+// translation helper, and reply.page(), which adds what every page needs (language, the logged-in
+// actor, the CSRF token, the language switch links).
+import { readdirSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import view from '@fastify/view'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import Handlebars from 'handlebars'
+import { DEFAULT_LANG, isLang, LANG_COOKIE, LANGUAGES, pickLanguage, translate, type Lang } from '../i18n/index.js'
+import { viewsDir } from '../lib/paths.js'
+import { AppError, ServiceUnavailableError, TooManyAttemptsError, type FieldError } from '../errors.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Lang
+  }
+  interface FastifyReply {
+    /** Renders views/pages/<name>.hbs inside the layout with the common page context. */
+    page(name: string, data?: PageData, statusCode?: number): Promise<void>
+  }
+}
+
+export interface PageData {
+  /** i18n key of the page title (the <title> and the h1 unless the page has its own). */
+  titleKey?: string
+  errors?: readonly FieldError[]
+  [key: string]: unknown
+}
+
+const LANGUAGE_NAMES: Record<Lang, string> = { fi: 'Suomeksi', sv: 'På svenska', en: 'In English' }
+
+function createHandlebars(): typeof Handlebars {
+  const hbs = Handlebars.create()
+  const langOf = (options: Handlebars.HelperOptions): Lang => {
+    const lang: unknown = options.data?.root?.lang
+    return isLang(lang) ? lang : DEFAULT_LANG
+  }
+  hbs.registerHelper('t', function (key: unknown, options: Handlebars.HelperOptions) {
+    const vars = Object.fromEntries(Object.entries(options.hash ?? {}).map(([k, v]) => [k, String(v)]))
+    return translate(langOf(options), String(key), vars)
+  })
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  hbs.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item))
+  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''))
+  /** The error code for a field, from the page's error list. */
+  hbs.registerHelper('fieldError', (errors: unknown, field: unknown) =>
+    Array.isArray(errors) ? (errors as FieldError[]).find((e) => e.field === field)?.code : undefined,
+  )
+  hbs.registerHelper('formatDateTime', function (value: unknown, options: Handlebars.HelperOptions) {
+    const date = value instanceof Date ? value : new Date(String(value))
+    if (Number.isNaN(date.getTime())) return ''
+    const locale = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[langOf(options)]
+    return date.toLocaleString(locale, { timeZone: 'Europe/Helsinki', dateStyle: 'medium', timeStyle: 'short' })
+  })
+  const partialsDir = join(viewsDir, 'partials')
+  for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
+    hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'))
+  }
+  return hbs
+}
+
+/** Links that switch language and come back to the same page. */
+function languageLinks(request: FastifyRequest) {
+  return LANGUAGES.map((code) => ({
+    code,
+    name: LANGUAGE_NAMES[code],
+    href: `/language/${code}?next=${encodeURIComponent(request.url)}`,
+    current: code === request.lang,
+  }))
+}
+
+export const viewsPlugin = fp(
+  async (app) => {
+    await app.register(view, {
+      engine: { handlebars: createHandlebars() },
+      root: viewsDir,
+      layout: 'layouts/main.hbs',
+      viewExt: 'hbs',
+      // Templates are read once in production; in development edits show on reload.
+      production: app.config.env === 'production',
+    })
+
+    app.decorateRequest('lang', DEFAULT_LANG)
+    app.addHook('onRequest', async (request) => {
+      request.lang = pickLanguage(request.cookies[LANG_COOKIE], request.headers['accept-language'])
+    })
+
+    app.decorateReply('page', async function (this: FastifyReply, name: string, data: PageData = {}, statusCode = 200) {
+      const request = this.request
+      const errors = data.errors ?? []
+      const context = {
+        ...data,
+        lang: request.lang,
+        actor: request.actor,
+        isAdmin: request.actor?.role === 'admin',
+        csrfToken: this.generateCsrf(),
+        languages: languageLinks(request),
+        errors,
+        hasErrors: errors.length > 0,
+        titleKey: data.titleKey ?? 'app.name',
+      }
+      const html = await this.viewAsync(`pages/${name}`, context)
+      this.code(statusCode).type('text/html; charset=utf-8').send(html)
+    })
+  },
+  { name: 'views', dependencies: ['security'] },
+)
+
+/**
+ * Re-renders a form page after a failed submission: the typed values stay, the error summary
+ * names each problem. Anything that is not an AppError is a fault and goes to the error handler.
+ */
+export async function renderFormWithError(
+  reply: FastifyReply,
+  name: string,
+  data: PageData,
+  error: unknown,
+): Promise<void> {
+  if (!(error instanceof AppError)) throw error
+  if (error instanceof TooManyAttemptsError || error instanceof ServiceUnavailableError) {
+    reply.header('retry-after', String(error.retryAfterSeconds))
+  }
+  const minutes = error instanceof TooManyAttemptsError ? Math.max(1, Math.ceil(error.retryAfterSeconds / 60)) : undefined
+  const seconds = error instanceof TooManyAttemptsError ? error.retryAfterSeconds : undefined
+  await reply.page(
+    name,
+    { ...data, errors: error.fields, formError: error.fields.length === 0 || error.code !== 'validation_failed' ? error.code : undefined, retryMinutes: minutes, retrySeconds: seconds },
+    error.statusCode,
+  )
+}
