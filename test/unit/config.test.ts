@@ -1,0 +1,52 @@
+// Settings: safe defaults for development, and production refuses to start without real ones.
+import t from 'tap'
+import { ConfigError, loadConfig } from '../../src/config.js'
+
+t.test('development needs no settings', async (t) => {
+  const config = loadConfig({})
+  t.equal(config.env, 'development')
+  t.equal(config.port, 3000)
+  t.equal(config.databaseUrl, undefined)
+  t.equal(config.pgliteDir, 'data/pglite')
+  t.ok(config.sessionSecret.length >= 32)
+  t.equal(config.secureCookies, false)
+  t.equal(config.disclosureThreshold, 5)
+  t.equal(config.virtu, undefined)
+  t.ok(Object.isFrozen(config))
+})
+
+t.test('production names every missing setting in one message', async (t) => {
+  const error = t.throws(() => loadConfig({ NODE_ENV: 'production' })) as ConfigError
+  t.ok(error instanceof ConfigError)
+  for (const name of ['SESSION_SECRET', 'DATABASE_URL', 'PUBLIC_URL', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM']) {
+    t.match(error.message, name)
+  }
+})
+
+t.test('production refuses weak secrets, the outbox file and half-configured VIRTU', async (t) => {
+  const base = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://db/anchor',
+    PUBLIC_URL: 'https://ankkuri.example.fi',
+    TWILIO_ACCOUNT_SID: 'AC123',
+    TWILIO_AUTH_TOKEN: 'token',
+    TWILIO_FROM: '+358400000000',
+    SESSION_SECRET: 'a'.repeat(20),
+  }
+  t.throws(() => loadConfig(base), /SESSION_SECRET must be at least 32/)
+  t.throws(() => loadConfig({ ...base, SESSION_SECRET: 'change-me-change-me-change-me-change-me' }), /not an example value/)
+  const good = { ...base, SESSION_SECRET: '0123456789abcdef0123456789abcdef01234567' }
+  const config = loadConfig(good)
+  t.equal(config.secureCookies, true)
+  t.same(config.sms.twilio, { accountSid: 'AC123', authToken: 'token', from: '+358400000000' })
+  t.throws(() => loadConfig({ ...good, SMS_OUTBOX_FILE: '/tmp/x' }), /SMS_OUTBOX_FILE/)
+  const virtu = t.throws(() => loadConfig({ ...good, VIRTU_ENABLED: 'true' })) as Error
+  for (const name of ['VIRTU_IDP_SSO_URL', 'VIRTU_IDP_CERT', 'VIRTU_SP_ENTITY_ID', 'VIRTU_SP_PRIVATE_KEY']) t.match(virtu.message, name)
+  t.doesNotThrow(() => loadConfig({ ...good, SMS_LOGIN_ENABLED: 'false', TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '', TWILIO_FROM: '' }))
+})
+
+t.test('bad values are reported, not ignored', async (t) => {
+  t.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/)
+  t.throws(() => loadConfig({ DISCLOSURE_THRESHOLD: '1' }), /DISCLOSURE_THRESHOLD/)
+  t.throws(() => loadConfig({ NODE_ENV: 'staging' }), /NODE_ENV/)
+})
