@@ -1,5 +1,7 @@
 // What administrators do to accounts: approve or reject registrations, change role and team,
 // disable (ending every session of the user at once) and enable. Each change is audited.
+import type { Transaction } from 'kysely'
+import type { AuditEvent, Database, UserStatus } from '../../db/schema.js'
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js'
 import { parseInput } from '../../lib/parse-input.js'
 import type { AppDeps } from '../../plugins/deps.js'
@@ -9,25 +11,31 @@ import { findTeam } from '../teams/teams.repository.js'
 import { roleChangeSchema } from './users.schemas.js'
 import { countActiveAdmins, findUserById, setUserStatus, updateUserRoleAndTeam } from './users.repository.js'
 
-export async function approveRegistration(deps: AppDeps, actorUserId: string, userId: string): Promise<void> {
+/**
+ * Moves a user from one of `from` to `to`, audited; a user already moved by someone else is a
+ * conflict, a missing one is not found. `after` runs in the same transaction (ending sessions).
+ */
+async function changeStatus(
+  deps: AppDeps,
+  change: { actorUserId: string; userId: string; from: UserStatus[]; to: UserStatus; event: AuditEvent },
+  after?: (trx: Transaction<Database>, now: Date) => Promise<Record<string, number>>,
+): Promise<void> {
   const now = deps.clock.now()
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await setUserStatus(trx, userId, { from: ['pending'], to: 'active', by: actorUserId, now }))) {
-      throw (await findUserById(trx, userId)) ? new ConflictError([{ field: 'status', code: 'already_decided' }]) : new NotFoundError()
+    const moved = await setUserStatus(trx, change.userId, { from: change.from, to: change.to, by: change.actorUserId, now })
+    if (!moved) {
+      throw (await findUserById(trx, change.userId)) ? new ConflictError([{ field: 'status', code: 'already_decided' }]) : new NotFoundError()
     }
-    await recordAudit(trx, { event: 'approval', at: now, actorUserId, subjectUserId: userId })
+    const details = after ? await after(trx, now) : {}
+    await recordAudit(trx, { event: change.event, at: now, actorUserId: change.actorUserId, subjectUserId: change.userId, details })
   })
 }
 
-export async function rejectRegistration(deps: AppDeps, actorUserId: string, userId: string): Promise<void> {
-  const now = deps.clock.now()
-  await deps.db.transaction().execute(async (trx) => {
-    if (!(await setUserStatus(trx, userId, { from: ['pending'], to: 'rejected', by: actorUserId, now }))) {
-      throw (await findUserById(trx, userId)) ? new ConflictError([{ field: 'status', code: 'already_decided' }]) : new NotFoundError()
-    }
-    await recordAudit(trx, { event: 'rejection', at: now, actorUserId, subjectUserId: userId })
-  })
-}
+export const approveRegistration = (deps: AppDeps, actorUserId: string, userId: string) =>
+  changeStatus(deps, { actorUserId, userId, from: ['pending'], to: 'active', event: 'approval' })
+
+export const rejectRegistration = (deps: AppDeps, actorUserId: string, userId: string) =>
+  changeStatus(deps, { actorUserId, userId, from: ['pending'], to: 'rejected', event: 'rejection' })
 
 export async function changeRoleAndTeam(deps: AppDeps, actorUserId: string, userId: string, input: unknown): Promise<void> {
   const change = parseInput(roleChangeSchema, input)
@@ -55,22 +63,10 @@ export async function changeRoleAndTeam(deps: AppDeps, actorUserId: string, user
 
 export async function disableUser(deps: AppDeps, actorUserId: string, userId: string): Promise<void> {
   if (actorUserId === userId) throw new ValidationError([{ field: 'status', code: 'cannot_disable_self' }])
-  const now = deps.clock.now()
-  await deps.db.transaction().execute(async (trx) => {
-    if (!(await setUserStatus(trx, userId, { from: ['active', 'pending'], to: 'disabled', by: actorUserId, now }))) {
-      throw (await findUserById(trx, userId)) ? new ConflictError([{ field: 'status', code: 'already_decided' }]) : new NotFoundError()
-    }
-    const ended = await endSessionsOfUser(trx, userId, now, 'user_disabled')
-    await recordAudit(trx, { event: 'user_disabled', at: now, actorUserId, subjectUserId: userId, details: { sessionsEnded: ended } })
-  })
+  await changeStatus(deps, { actorUserId, userId, from: ['active', 'pending'], to: 'disabled', event: 'user_disabled' }, async (trx, now) => ({
+    sessionsEnded: await endSessionsOfUser(trx, userId, now, 'user_disabled'),
+  }))
 }
 
-export async function enableUser(deps: AppDeps, actorUserId: string, userId: string): Promise<void> {
-  const now = deps.clock.now()
-  await deps.db.transaction().execute(async (trx) => {
-    if (!(await setUserStatus(trx, userId, { from: ['disabled'], to: 'active', by: actorUserId, now }))) {
-      throw (await findUserById(trx, userId)) ? new ConflictError([{ field: 'status', code: 'already_decided' }]) : new NotFoundError()
-    }
-    await recordAudit(trx, { event: 'user_enabled', at: now, actorUserId, subjectUserId: userId })
-  })
-}
+export const enableUser = (deps: AppDeps, actorUserId: string, userId: string) =>
+  changeStatus(deps, { actorUserId, userId, from: ['disabled'], to: 'active', event: 'user_enabled' })

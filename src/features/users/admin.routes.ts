@@ -1,5 +1,5 @@
 // Administration of accounts: pending registrations, the user list, a user's role, team and status.
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { USER_STATUSES } from '../../db/schema.js'
 import type { Lang } from '../../i18n/index.js'
@@ -34,33 +34,24 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     return reply.page('admin/index', { titleKey: 'admin.title', pendingCount: pending.length })
   })
 
-  const showRegistrations = async (reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
-    const pending = await listUsers(app.db, { status: 'pending' })
-    return reply.page('admin/registrations', { titleKey: 'admin.registrations_title', pending, ...extra }, status)
-  }
-
   app.get('/admin/registrations', { config: adminOnly }, async (request, reply) => {
     const { done } = parseInput(listQuery, request.query)
-    return showRegistrations(reply, { done })
+    const pending = await listUsers(app.db, { status: 'pending' })
+    return reply.page('admin/registrations', { titleKey: 'admin.registrations_title', pending, done })
   })
 
-  app.post('/admin/users/:id/approve', { config: adminOnly }, async (request, reply) => {
-    try {
-      await approveRegistration(app.deps, request.actor!.userId, userIdOf(request.params))
-      return reply.redirect('/admin/registrations?done=approved', 303)
-    } catch (error) {
-      return renderFormWithError(reply, 'admin/registrations', { titleKey: 'admin.registrations_title', pending: await listUsers(app.db, { status: 'pending' }) }, error)
-    }
-  })
-
-  app.post('/admin/users/:id/reject', { config: adminOnly }, async (request, reply) => {
-    try {
-      await rejectRegistration(app.deps, request.actor!.userId, userIdOf(request.params))
-      return reply.redirect('/admin/registrations?done=rejected', 303)
-    } catch (error) {
-      return renderFormWithError(reply, 'admin/registrations', { titleKey: 'admin.registrations_title', pending: await listUsers(app.db, { status: 'pending' }) }, error)
-    }
-  })
+  const registrationDecisions = { approve: approveRegistration, reject: rejectRegistration } as const
+  for (const [action, decide] of Object.entries(registrationDecisions)) {
+    app.post(`/admin/users/:id/${action}`, { config: adminOnly }, async (request, reply) => {
+      try {
+        await decide(app.deps, request.actor!.userId, userIdOf(request.params))
+        return reply.redirect(`/admin/registrations?done=${action === 'approve' ? 'approved' : 'rejected'}`, 303)
+      } catch (error) {
+        const pending = await listUsers(app.db, { status: 'pending' })
+        return renderFormWithError(reply, 'admin/registrations', { titleKey: 'admin.registrations_title', pending }, error)
+      }
+    })
+  }
 
   app.get('/admin/users', { config: adminOnly }, async (request, reply) => {
     const { status } = parseInput(listQuery, request.query)
@@ -97,25 +88,18 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     }
   })
 
-  app.post('/admin/users/:id/disable', { config: adminOnly }, async (request, reply) => {
-    const userId = userIdOf(request.params)
-    try {
-      await disableUser(app.deps, request.actor!.userId, userId)
-      return reply.redirect(`/admin/users/${userId}?done=disabled`, 303)
-    } catch (error) {
-      return renderFormWithError(reply, 'admin/user', await userPage(request.lang, userId), error)
-    }
-  })
-
-  app.post('/admin/users/:id/enable', { config: adminOnly }, async (request, reply) => {
-    const userId = userIdOf(request.params)
-    try {
-      await enableUser(app.deps, request.actor!.userId, userId)
-      return reply.redirect(`/admin/users/${userId}?done=enabled`, 303)
-    } catch (error) {
-      return renderFormWithError(reply, 'admin/user', await userPage(request.lang, userId), error)
-    }
-  })
+  const statusChanges = { disable: disableUser, enable: enableUser } as const
+  for (const [action, change] of Object.entries(statusChanges)) {
+    app.post(`/admin/users/:id/${action}`, { config: adminOnly }, async (request, reply) => {
+      const userId = userIdOf(request.params)
+      try {
+        await change(app.deps, request.actor!.userId, userId)
+        return reply.redirect(`/admin/users/${userId}?done=${action}d`, 303)
+      } catch (error) {
+        return renderFormWithError(reply, 'admin/user', await userPage(request.lang, userId), error)
+      }
+    })
+  }
 
   app.get('/admin/audit', { config: adminOnly }, async (_request, reply) => {
     return reply.page('admin/audit', { titleKey: 'admin.audit_title', entries: await listAudit(app.db, 200) })
