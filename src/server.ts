@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     onPoolError: (error) => process.stderr.write(`database connection lost: ${error.message}\n`),
   })
   const applied = await migrate(database)
+  await database.enterAppRole()
   const sms = createSmsSender(config)
   const app = await buildApp(config, { database, closeDatabase: true, sms })
   app.log.info(

@@ -3,7 +3,7 @@
 // migrations and queries serves both.
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely, PostgresDialect } from 'kysely'
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 import type { Database } from './schema.js'
@@ -14,10 +14,15 @@ export type ScriptRows = Record<string, unknown>[]
 export interface DatabaseHandle {
   readonly kind: 'pglite' | 'postgres'
   readonly db: Kysely<Database>
-  /** Runs a multi-statement SQL script on a single connection (migrations, test set-up). */
+  /** Runs a multi-statement SQL script as the database owner (migrations, test set-up). */
   runScript(sql: string): Promise<ScriptRows>
-  /** Runs work on one dedicated connection; used for advisory locks around migrations. */
+  /** Runs work on one connection as the database owner; used for migrations and integrity checks. */
   withConnection<T>(work: (run: (sql: string) => Promise<ScriptRows>) => Promise<T>): Promise<T>
+  /**
+   * From now on, `db` works as the restricted application role (migration 0005), which cannot
+   * change or remove forms, activity records, chain links or audit entries. Call after migrating.
+   */
+  enterAppRole(): Promise<void>
   close(): Promise<void>
 }
 
@@ -36,7 +41,10 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   return connectPglite(options.pglite ?? (await openPglite(options.pgliteDir ?? 'memory://')))
 }
 
+export const APP_ROLE = 'anchor_app'
+
 function connectPostgres(url: string, onPoolError?: (error: Error) => void): DatabaseHandle {
+  let appRole = false
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -45,9 +53,20 @@ function connectPostgres(url: string, onPoolError?: (error: Error) => void): Dat
   })
   // Without a listener an idle client's error (e.g. PostgreSQL restarting) would crash the process.
   pool.on('error', (error) => onPoolError?.(error))
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool,
+      // Every pooled connection works as the application role once the service has migrated.
+      onCreateConnection: async (connection) => {
+        if (appRole) await connection.executeQuery(CompiledQuery.raw(`SET ROLE ${APP_ROLE}`))
+      },
+    }),
+  })
+  // The owner's work (migrations, integrity checks) runs on a connection of its own, outside the pool.
   const withConnection: DatabaseHandle['withConnection'] = async (work) => {
-    const client = await pool.connect()
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
+    client.on('error', (error) => onPoolError?.(error))
+    await client.connect()
     try {
       return await work(async (sql) => {
         const result: pg.QueryResult | pg.QueryResult[] = await client.query(sql)
@@ -55,7 +74,7 @@ function connectPostgres(url: string, onPoolError?: (error: Error) => void): Dat
         return (last?.rows ?? []) as ScriptRows
       })
     } finally {
-      client.release()
+      await client.end()
     }
   }
   return {
@@ -63,6 +82,9 @@ function connectPostgres(url: string, onPoolError?: (error: Error) => void): Dat
     db,
     withConnection,
     runScript: (sql) => withConnection((run) => run(sql)),
+    enterAppRole: async () => {
+      appRole = true
+    },
     close: () => db.destroy(),
   }
 }
@@ -74,16 +96,30 @@ async function openPglite(dir: string): Promise<PGlite> {
 
 function connectPglite(pglite: PGlite): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  let appRole = false
   const run = async (sql: string): Promise<ScriptRows> => {
     const results = await pglite.exec(sql)
     return (results[results.length - 1]?.rows ?? []) as ScriptRows
   }
+  // PGlite has one connection, shared by everything: the owner's work steps out of the
+  // application role and back in.
+  const withConnection: DatabaseHandle['withConnection'] = async (work) => {
+    if (appRole) await run('RESET ROLE')
+    try {
+      return await work(run)
+    } finally {
+      if (appRole) await run(`SET ROLE ${APP_ROLE}`)
+    }
+  }
   return {
     kind: 'pglite',
     db,
-    // PGlite has one connection: nothing else runs while exec runs.
-    withConnection: (work) => work(run),
-    runScript: run,
+    withConnection,
+    runScript: (sql) => withConnection((r) => r(sql)),
+    enterAppRole: async () => {
+      await run(`SET ROLE ${APP_ROLE}`)
+      appRole = true
+    },
     close: async () => {
       await db.destroy()
       // Kysely opens its driver lazily; if no query ran through it, destroy() leaves PGlite open.

@@ -63,7 +63,8 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
       return new ValidationError([{ field: fieldOfConstraint(constraint, column), code: 'invalid' }])
     case '23503':
       return new ValidationError([{ field: fieldOfConstraint(constraint, column), code: 'unknown_reference' }])
-    case 'AN001':
+    case 'AN001': // raised by the append-only triggers
+    case '42501': // insufficient privilege: the application role may not change those tables
       return new ImmutableRowError()
     default:
       return undefined
