@@ -20,7 +20,9 @@ CREATE TABLE meeting_forms (
   meeting_kind text NOT NULL CONSTRAINT meeting_kind_codes CHECK (meeting_kind IN ('first', 'follow_up')),
   gender text NOT NULL CONSTRAINT gender_codes CHECK (gender IN ('girl', 'boy', 'other', 'unknown')),
   age smallint NOT NULL CONSTRAINT age_range CHECK (age BETWEEN 6 AND 29),
-  home_municipality text NOT NULL REFERENCES municipalities (code),
+  home_municipality text NOT NULL CONSTRAINT home_municipality_code CHECK (home_municipality = 'unknown' OR home_municipality ~ '^[0-9]{3}$'),
+  -- "not known / abroad" is an answer, not a municipality: every other value must be a real one
+  home_municipality_known text GENERATED ALWAYS AS (NULLIF(home_municipality, 'unknown')) STORED REFERENCES municipalities (code),
   child_welfare_notification text NOT NULL CONSTRAINT child_welfare_notification_codes CHECK (child_welfare_notification IN ('yes', 'no', 'unknown')),
   earlier_welfare_client text NOT NULL CONSTRAINT earlier_welfare_client_codes CHECK (earlier_welfare_client IN ('yes', 'no', 'unknown')),
   has_hobby text NOT NULL CONSTRAINT has_hobby_codes CHECK (has_hobby IN ('yes', 'no', 'unknown')),

@@ -7,7 +7,8 @@ import { ConfigError, loadConfig } from '../config.js'
 import { connectDatabase } from '../db/connect.js'
 import { migrate } from '../db/migrate.js'
 import { AppError } from '../errors.js'
-import { createNationalAdmin } from '../features/users/admin-bootstrap.service.js'
+import { adminSchema, createNationalAdmin } from '../features/users/admin-bootstrap.service.js'
+import { parseInput } from '../lib/parse-input.js'
 import { translate } from '../i18n/index.js'
 import { systemClock } from '../lib/clock.js'
 
@@ -51,12 +52,14 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const password = await readPassword()
+  // Check the input before opening the database, so a typo is reported at once.
+  const input = parseInput(adminSchema, { ...values, password })
   const config = loadConfig()
   const database = await connectDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir })
   try {
     await migrate(database)
-    await createNationalAdmin({ db: database.db, clock: systemClock }, { ...values, password })
-    process.stdout.write(`Administrator ${values.email.trim().toLowerCase()} created. Log in at ${config.publicUrl}/login\n`)
+    await createNationalAdmin({ db: database.db, clock: systemClock }, input)
+    process.stdout.write(`Administrator ${input.email} created. Log in at ${config.publicUrl}/login\n`)
   } finally {
     await database.close()
   }

@@ -121,6 +121,12 @@ export interface Database {
   sms_challenges: SmsChallengesTable
   audit_log: AuditLogTable
   schema_migrations: SchemaMigrationsTable
+  meeting_forms: MeetingFormsTable
+  activity_records: ActivityRecordsTable
+  integrity_chain: IntegrityChainTable
+  wellbeing_counties: WellbeingCountiesTable
+  police_departments: PoliceDepartmentsTable
+  municipalities: MunicipalitiesTable
   virtu_authn_requests: VirtuAuthnRequestsTable
   virtu_consumed_assertions: VirtuConsumedAssertionsTable
 }
@@ -144,4 +150,96 @@ export interface VirtuConsumedAssertionsTable {
   in_response_to: string
   seen_at: Timestamp
   expires_at: Timestamp
+}
+
+/** Multiple-choice answers: text[] in PostgreSQL. */
+type Codes = string[]
+
+/**
+ * meeting_forms: metadata, then one column per question of the form definition (version 1) and
+ * the two derived age fields. The definition is the source; test/features/forms-storage.test.ts
+ * checks that these columns and the table's constraints agree with it.
+ */
+export interface MeetingFormsTable {
+  id: string
+  team_id: string
+  submitted_by: string
+  definition_version: number
+  idempotency_key: string
+  request_hash: string
+  created_at: Timestamp
+  /** date, first day of the month; read back with to_char(..., 'YYYY-MM') */
+  meeting_month: string
+  meeting_kind: string
+  gender: string
+  age: number
+  home_municipality: string
+  /** generated: the municipality code, or null for "not known / abroad" */
+  home_municipality_known: ColumnType<string | null, never, never>
+  child_welfare_notification: string
+  earlier_welfare_client: string
+  has_hobby: string
+  guided_hobby: string | null
+  gang_like_group: string
+  first_time_in_anchor: string
+  times_in_anchor: number | null
+  meeting_topics: Codes
+  under_influence: string
+  client_role: string
+  information_sources: Codes
+  referred_onward: string
+  referral_services: Codes | null
+  meeting_participants: Codes
+  response_time_days: number | null
+  working_methods: Codes
+  continuation_plan: Codes
+  regret_own: string
+  regret_team: string
+  usefulness: string
+  under_15: boolean
+  adult_client: boolean
+}
+
+export const ACTIVITY_KINDS = ['refusal', 'coffee_meeting', 'stakeholder_meeting'] as const
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number]
+export const REFUSAL_AGE_BANDS = ['under_15', '15_plus'] as const
+export type RefusalAgeBand = (typeof REFUSAL_AGE_BANDS)[number]
+
+export interface ActivityRecordsTable {
+  id: string
+  team_id: string
+  submitted_by: string
+  idempotency_key: string
+  request_hash: string
+  created_at: Timestamp
+  kind: ActivityKind
+  /** date, first day of the month */
+  activity_month: string
+  age_band: RefusalAgeBand | null
+  participants: number | null
+}
+
+export interface IntegrityChainTable {
+  /** bigint: read back as a string */
+  seq: ColumnType<string, string, never>
+  record_kind: 'meeting_form' | 'activity_record'
+  record_id: string
+  content_hash: string
+  chain_hash: string
+  created_at: Timestamp
+}
+
+export interface WellbeingCountiesTable {
+  code: string
+}
+
+export interface PoliceDepartmentsTable {
+  code: string
+}
+
+export interface MunicipalitiesTable {
+  code: string
+  wellbeing_county: string | null
+  police_department: string | null
+  aland: boolean
 }

@@ -29,6 +29,10 @@ export function fieldErrorsFromZod(issues: readonly z.core.$ZodIssue[]): FieldEr
   const seen = new Set<string>()
   const fields: FieldError[] = []
   for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields.push({ field: [...issue.path, key].map(String).join('.'), code: 'unknown_field' })
+      continue
+    }
     const field = issue.path.map(String).join('.')
     if (seen.has(field)) continue // the first problem of a field is the one to fix first
     seen.add(field)

@@ -4,6 +4,20 @@ document.addEventListener('DOMContentLoaded', () => {
   const summary = document.querySelector('[data-focus-on-load]')
   if (summary instanceof HTMLElement) summary.focus()
 
+  // A link in the error summary puts the cursor in its field with the field's label (or legend) and
+  // error message in view; following the #fragment alone would scroll them just out of sight.
+  if (summary instanceof HTMLElement) {
+    summary.addEventListener('click', (event) => {
+      const link = event.target instanceof Element ? event.target.closest('a[href^="#"]') : null
+      const target = link ? document.getElementById(decodeURIComponent(link.getAttribute('href').slice(1))) : null
+      if (!target) return
+      event.preventDefault()
+      const caption = target.closest('fieldset')?.querySelector('legend') ?? document.querySelector(`label[for="${CSS.escape(target.id)}"]`)
+      ;(caption ?? target).scrollIntoView({ block: 'start' })
+      target.focus({ preventScroll: true })
+    })
+  }
+
   // A form that has been sent once shows that it is working and cannot be sent twice.
   for (const form of document.querySelectorAll('form')) {
     form.addEventListener('submit', () => {

@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/audit.repository.js'
 import { emailSchema, mobileSchema, nameSchema, passwordSchema } from './users.schemas.js'
 import { findUserByEmail, insertUser } from './users.repository.js'
 
-const adminSchema = z.object({ email: emailSchema, phone: mobileSchema, name: nameSchema, password: passwordSchema })
+export const adminSchema = z.object({ email: emailSchema, phone: mobileSchema, name: nameSchema, password: passwordSchema })
 
 export async function createNationalAdmin(deps: Pick<AppDeps, 'db' | 'clock'>, input: unknown): Promise<string> {
   const admin = parseInput(adminSchema, input)

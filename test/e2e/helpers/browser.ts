@@ -113,9 +113,10 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 
 /** One assertion: passes when axe finds nothing, fails with the list of violations otherwise. */
 export async function expectNoAxeViolations(page: Page, t: Assertions, label: string): Promise<void> {
+  const started = Date.now()
   const violations = await axeViolations(page)
   if (violations.length === 0) {
-    t.pass(`axe: no violations on ${label}`)
+    t.pass(`axe: no violations on ${label} (${Date.now() - started} ms)`)
   } else {
     t.fail(`axe: ${violations.length} violation(s) on ${label} (${page.url()}):\n${formatViolations(violations)}`)
   }

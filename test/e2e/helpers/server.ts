@@ -135,7 +135,7 @@ export async function startServer(options: { admin?: AdminAccount; startTimeoutM
     throw error
   }
 
-  const child = tsxNode(serverEntry, [], env)
+  const child = tsxNode(serverEntry, [], { ...env, E2E_TEMP_DIR: dataDir })
   running.add(child)
   const output = collect(child)
   const baseUrl = `http://127.0.0.1:${port}`

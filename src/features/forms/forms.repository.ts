@@ -1,0 +1,102 @@
+// meeting_forms rows: insert, look up by idempotency key, read back for receipts, lists and checks.
+import type { Insertable, Kysely, Transaction } from 'kysely'
+import { sql } from 'kysely'
+import type { Database, MeetingFormsTable } from '../../db/schema.js'
+import type { FormDefinition } from './definition-types.js'
+import { answersToColumns, columnsToAnswers, type StoredMeetingForm } from './stored-form.js'
+
+type Db = Kysely<Database> | Transaction<Database>
+type MetadataColumn = 'id' | 'team_id' | 'submitted_by' | 'definition_version' | 'idempotency_key' | 'request_hash' | 'created_at' | 'under_15' | 'adult_client'
+type AnswerColumnValues = Omit<Insertable<MeetingFormsTable>, MetadataColumn>
+
+export async function insertMeetingForm(
+  trx: Transaction<Database>,
+  definition: FormDefinition,
+  form: StoredMeetingForm & { idempotencyKey: string; requestHash: string },
+): Promise<void> {
+  // The answer columns are named by the definition, so TypeScript cannot see them; the table's own
+  // CHECK constraints and the storage test make sure they are right.
+  const answerValues = answersToColumns(definition, form.answers) as unknown as AnswerColumnValues
+  await trx
+    .insertInto('meeting_forms')
+    .values({
+      ...answerValues,
+      id: form.id,
+      team_id: form.teamId,
+      submitted_by: form.submittedBy,
+      definition_version: form.definitionVersion,
+      idempotency_key: form.idempotencyKey,
+      request_hash: form.requestHash,
+      created_at: form.createdAt,
+      under_15: form.under15,
+      adult_client: form.adultClient,
+    })
+    .execute()
+}
+
+export async function findByIdempotencyKey(db: Db, submittedBy: string, key: string) {
+  return db
+    .selectFrom('meeting_forms')
+    .select(['id', 'request_hash as requestHash', 'created_at as createdAt'])
+    .where('submitted_by', '=', submittedBy)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst()
+}
+
+function storedFormsQuery(db: Db) {
+  return db.selectFrom('meeting_forms').selectAll().select(sql<string>`to_char(meeting_month, 'YYYY-MM')`.as('month_text'))
+}
+
+function toStored(definition: FormDefinition, row: Record<string, unknown>): StoredMeetingForm {
+  return {
+    id: String(row.id),
+    teamId: String(row.team_id),
+    submittedBy: String(row.submitted_by),
+    definitionVersion: Number(row.definition_version),
+    createdAt: new Date(row.created_at as Date),
+    answers: columnsToAnswers(definition, { ...row, meeting_month: row.month_text }),
+    under15: Boolean(row.under_15),
+    adultClient: Boolean(row.adult_client),
+  }
+}
+
+export async function findStoredForms(db: Db, definition: FormDefinition, ids: readonly string[]): Promise<StoredMeetingForm[]> {
+  if (ids.length === 0) return []
+  const rows = await storedFormsQuery(db).where('id', 'in', ids).execute()
+  return rows.map((row) => toStored(definition, row as unknown as Record<string, unknown>))
+}
+
+export interface OwnFormRow {
+  id: string
+  createdAt: Date
+  meetingMonth: string
+  meetingKind: string
+  age: number
+}
+
+export async function listOwnForms(db: Db, submittedBy: string, limit: number, offset: number): Promise<OwnFormRow[]> {
+  return db
+    .selectFrom('meeting_forms')
+    .select([
+      'id',
+      'created_at as createdAt',
+      sql<string>`to_char(meeting_month, 'YYYY-MM')`.as('meetingMonth'),
+      'meeting_kind as meetingKind',
+      'age',
+    ])
+    .where('submitted_by', '=', submittedBy)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .offset(offset)
+    .execute()
+}
+
+export async function countOwnForms(db: Db, submittedBy: string): Promise<number> {
+  const row = await db
+    .selectFrom('meeting_forms')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('submitted_by', '=', submittedBy)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
