@@ -15,8 +15,10 @@ const DESCRIPTIONS = {
 
 const config = loadConfig()
 const database = await connectDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir })
+let intact = false
 try {
   const report = await verifyIntegrity(database.db, recordSources)
+  intact = report.ok
   if (report.ok) {
     process.stdout.write(`Integrity chain intact: ${report.linksChecked} records checked.\n`)
   } else {
@@ -25,8 +27,9 @@ try {
     const record = 'recordId' in p ? ` (${p.recordKind} ${p.recordId})` : ''
     process.stderr.write(`Integrity check FAILED at ${where}${record}: ${DESCRIPTIONS[p.kind]}.\n`)
     process.stderr.write(`${report.linksChecked} records before it are intact.\n`)
-    process.exitCode = 1
   }
 } finally {
   await database.close()
 }
+// Set explicitly: closing the embedded database resets process.exitCode.
+process.exit(intact ? 0 : 1)
