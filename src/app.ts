@@ -9,6 +9,7 @@ import type { DatabaseHandle } from './db/connect.js'
 import { adminRoutes } from './features/users/admin.routes.js'
 import { authRoutes } from './features/auth/auth.routes.js'
 import { formsApiRoutes } from './features/forms/forms.api.routes.js'
+import { formsRoutes } from './features/forms/forms.routes.js'
 import { healthRoutes } from './features/health/health.routes.js'
 import { homeRoutes } from './features/home/home.routes.js'
 import { languageRoutes } from './features/home/language.routes.js'
@@ -70,5 +71,6 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
   await app.register(adminRoutes)
   await app.register(teamsRoutes)
   await app.register(formsApiRoutes)
+  await app.register(formsRoutes)
   return app
 }

@@ -41,6 +41,7 @@ function createHandlebars(): typeof Handlebars {
     return translate(langOf(options), String(key), vars)
   })
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean))
   hbs.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item))
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''))
   /** The error code for a field, from the page's error list. */

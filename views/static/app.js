@@ -31,4 +31,27 @@ document.addEventListener('DOMContentLoaded', () => {
       form.addEventListener('submit', (event) => event.preventDefault())
     })
   }
+
+  // Questions that apply only after a certain answer (data-show-when-*) are hidden until then, and
+  // their inputs disabled so nothing hidden is sent. Without this script every question shows and
+  // the server ignores answers that do not apply.
+  const conditional = [...document.querySelectorAll('[data-show-when-question]')]
+  const chosenValues = (name) =>
+    [...document.querySelectorAll(`[name="${CSS.escape(name)}"]`)].flatMap((input) => {
+      if (input instanceof HTMLInputElement && (input.type === 'radio' || input.type === 'checkbox')) return input.checked ? [input.value] : []
+      return 'value' in input && input.value !== '' ? [input.value] : []
+    })
+  const update = () => {
+    for (const question of conditional) {
+      const anyOf = question.dataset.showWhenAnyOf.split(' ')
+      const controller = document.getElementById(`question-${question.dataset.showWhenQuestion}`)
+      const shown = (!controller || !controller.hidden) && chosenValues(question.dataset.showWhenQuestion).some((v) => anyOf.includes(v))
+      question.hidden = !shown
+      for (const input of question.querySelectorAll('input, select')) input.disabled = !shown
+    }
+  }
+  if (conditional.length > 0) {
+    update()
+    document.addEventListener('change', update)
+  }
 })
