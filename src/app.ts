@@ -6,6 +6,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { join } from 'node:path'
 import type { Config } from './config.js'
 import type { DatabaseHandle } from './db/connect.js'
+import { activityRoutes } from './features/activity/activity.routes.js'
 import { adminRoutes } from './features/users/admin.routes.js'
 import { authRoutes } from './features/auth/auth.routes.js'
 import { formsApiRoutes } from './features/forms/forms.api.routes.js'
@@ -72,5 +73,6 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
   await app.register(teamsRoutes)
   await app.register(formsApiRoutes)
   await app.register(formsRoutes)
+  await app.register(activityRoutes)
   return app
 }

@@ -2,6 +2,8 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema.js'
 import type { Canonical } from '../../lib/canonical-json.js'
+import { findStoredActivities } from '../activity/activity.repository.js'
+import { activityContent } from '../activity/activity.service.js'
 import { formDefinition } from '../forms/definition.js'
 import { findStoredForms } from '../forms/forms.repository.js'
 import { meetingFormContent } from '../forms/stored-form.js'
@@ -28,4 +30,13 @@ export const meetingFormSource: RecordSource = {
   findUnlinked: (db) => findUnlinked(db, 'meeting_forms'),
 }
 
-export const recordSources: readonly RecordSource[] = [meetingFormSource]
+export const activityRecordSource: RecordSource = {
+  kind: 'activity_record',
+  load: async (db, ids) => {
+    const records = await findStoredActivities(db, ids)
+    return new Map<string, Canonical>(records.map((record) => [record.id, activityContent(record)]))
+  },
+  findUnlinked: (db) => findUnlinked(db, 'activity_records'),
+}
+
+export const recordSources: readonly RecordSource[] = [meetingFormSource, activityRecordSource]

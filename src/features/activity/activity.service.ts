@@ -1,0 +1,67 @@
+// Recording team activity: append-only, once per idempotency key, in the same integrity chain as
+// the statistics forms.
+import { randomUUID } from 'node:crypto'
+import { ConflictError, ValidationError } from '../../errors.js'
+import { canonicalJson, sha256Hex, type Canonical } from '../../lib/canonical-json.js'
+import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
+import type { AppDeps } from '../../plugins/deps.js'
+import type { Actor } from '../auth/session.service.js'
+import { assertMayFileForms, IDEMPOTENCY_KEY } from '../forms/forms.service.js'
+import { monthOf } from '../forms/submission-schema.js'
+import { appendToChain } from '../integrity/chain.js'
+import { lockChain } from '../integrity/chain.repository.js'
+import { activitySchema, type ActivityInput } from './activity.schemas.js'
+import { findActivityByKey, insertActivity, type StoredActivity } from './activity.repository.js'
+
+export function activityContent(record: StoredActivity): Canonical {
+  return {
+    kind: 'activity_record',
+    id: record.id,
+    teamId: record.teamId,
+    submittedBy: record.submittedBy,
+    createdAt: record.createdAt.toISOString(),
+    activityKind: record.kind,
+    month: record.month,
+    ageBand: record.ageBand,
+    participants: record.participants,
+  }
+}
+
+export function validateActivity(deps: AppDeps, input: unknown): ActivityInput {
+  const parsed = activitySchema(() => monthOf(deps.clock.now())).safeParse(input ?? {})
+  if (!parsed.success) throw new ValidationError(fieldErrorsFromZod(parsed.error.issues))
+  return parsed.data
+}
+
+export async function recordActivity(
+  deps: AppDeps,
+  actor: Actor,
+  input: unknown,
+  idempotencyKey: string,
+): Promise<{ id: string; created: boolean }> {
+  const teamId = assertMayFileForms(actor)
+  if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new ValidationError([{ field: 'idempotencyKey', code: 'invalid' }])
+  const activity = validateActivity(deps, input)
+  const requestHash = sha256Hex(canonicalJson(activity as Canonical))
+  return deps.db.transaction().execute(async (trx) => {
+    await lockChain(trx)
+    const earlier = await findActivityByKey(trx, actor.userId, idempotencyKey)
+    if (earlier) {
+      if (earlier.requestHash !== requestHash) throw new ConflictError([{ field: 'idempotencyKey', code: 'key_reused' }])
+      return { id: earlier.id, created: false }
+    }
+    const record: StoredActivity = {
+      id: randomUUID(),
+      teamId,
+      submittedBy: actor.userId,
+      createdAt: deps.clock.now(),
+      kind: activity.kind,
+      month: activity.month,
+      ageBand: activity.ageBand ?? null,
+      participants: activity.participants ?? null,
+    }
+    await insertActivity(trx, { ...record, idempotencyKey, requestHash })
+    await appendToChain(trx, { kind: 'activity_record', id: record.id, content: activityContent(record), createdAt: record.createdAt })
+    return { id: record.id, created: true }
+  })
+}
