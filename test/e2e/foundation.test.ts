@@ -2,13 +2,11 @@
 // creates a team, a new expert registers for it and is approved, logs in, changes language and
 // logs out. axe-core checks every page visited, in Finnish, Swedish and English.
 // Run with `npm run test:e2e` (Debian's Chromium at /usr/bin/chromium, a real server process).
-import t, { type Test } from 'tap'
+import t from 'tap'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { translate, type Lang } from '../../src/i18n/index.js'
-import { axeViolations, expectNoAxeViolations, launchBrowser, newContext, watchConsole } from './helpers/browser.js'
+import { axeViolations, expectNoAxeViolations, launchBrowser, newContext } from './helpers/browser.js'
+import { consoleErrorCheck, h1, htmlLang, LANGS, pathOf, switchLanguage, tr, typeInto } from './helpers/pages.js'
 import { ADMIN, startServer, type RunningServer } from './helpers/server.js'
-
-const LANGS: readonly Lang[] = ['fi', 'sv', 'en']
 
 const TEAM = {
   name: 'Itä-Uudenmaan Ankkuri',
@@ -32,7 +30,8 @@ let adminContext: BrowserContext
 let admin: Page
 let expertContext: BrowserContext
 let expert: Page
-const consoleErrors: string[] = []
+/** Browser console errors (CSP refusals, script errors, missing files) fail the test that caused them. */
+const { watch, expectNoConsoleErrors } = consoleErrorCheck()
 
 t.before(async () => {
   server = await startServer()
@@ -49,46 +48,6 @@ t.teardown(async () => {
   await browser?.close()
   await server?.stop()
 })
-
-/** Browser console errors (CSP refusals, script errors, missing files) fail the test that caused them. */
-function watch(page: Page): void {
-  watchConsole(page, consoleErrors)
-}
-
-function expectNoConsoleErrors(t: Test): void {
-  t.same(consoleErrors.splice(0), [], 'the browser logged no errors (CSP, scripts, resources)')
-}
-
-const tr = (lang: Lang, key: string, vars: Record<string, string | number> = {}) => translate(lang, key, vars)
-
-async function h1(page: Page): Promise<string> {
-  return ((await page.locator('main h1').textContent()) ?? '').trim()
-}
-
-async function htmlLang(page: Page): Promise<string | null> {
-  return page.locator('html').getAttribute('lang')
-}
-
-/** Uses the header's language links; the page comes back in the chosen language. */
-async function switchLanguage(page: Page, lang: Lang): Promise<void> {
-  if ((await htmlLang(page)) === lang) return
-  const loaded = page.waitForEvent('load')
-  await page.locator(`nav.language-switch a[hreflang="${lang}"]`).click()
-  await loaded
-  if ((await htmlLang(page)) !== lang) throw new Error(`the page did not change to ${lang}: ${page.url()}`)
-}
-
-/** Types into a field as a person would (replacing what is there). */
-async function typeInto(page: Page, selector: string, text: string): Promise<void> {
-  const field = page.locator(selector)
-  await field.fill('')
-  await field.pressSequentially(text)
-}
-
-async function pathOf(page: Page): Promise<string> {
-  const url = new URL(page.url())
-  return url.pathname + url.search
-}
 
 t.test('a wrong password shows the error summary, focused, with a link to the field', async (t) => {
   await admin.goto('/login')

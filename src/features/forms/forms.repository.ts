@@ -9,29 +9,35 @@ type Db = Kysely<Database> | Transaction<Database>
 type MetadataColumn = 'id' | 'team_id' | 'submitted_by' | 'definition_version' | 'idempotency_key' | 'request_hash' | 'created_at' | 'under_15' | 'adult_client'
 type AnswerColumnValues = Omit<Insertable<MeetingFormsTable>, MetadataColumn>
 
-export async function insertMeetingForm(
-  trx: Transaction<Database>,
-  definition: FormDefinition,
-  form: StoredMeetingForm & { idempotencyKey: string; requestHash: string },
-): Promise<void> {
+export type NewMeetingForm = StoredMeetingForm & { idempotencyKey: string; requestHash: string }
+
+/** The row of a form: metadata columns and one column per answered question. */
+export function meetingFormRow(definition: FormDefinition, form: NewMeetingForm): Insertable<MeetingFormsTable> {
   // The answer columns are named by the definition, so TypeScript cannot see them; the table's own
   // CHECK constraints and the storage test make sure they are right.
   const answerValues = answersToColumns(definition, form.answers) as unknown as AnswerColumnValues
-  await trx
-    .insertInto('meeting_forms')
-    .values({
-      ...answerValues,
-      id: form.id,
-      team_id: form.teamId,
-      submitted_by: form.submittedBy,
-      definition_version: form.definitionVersion,
-      idempotency_key: form.idempotencyKey,
-      request_hash: form.requestHash,
-      created_at: form.createdAt,
-      under_15: form.under15,
-      adult_client: form.adultClient,
-    })
-    .execute()
+  return {
+    ...answerValues,
+    id: form.id,
+    team_id: form.teamId,
+    submitted_by: form.submittedBy,
+    definition_version: form.definitionVersion,
+    idempotency_key: form.idempotencyKey,
+    request_hash: form.requestHash,
+    created_at: form.createdAt,
+    under_15: form.under15,
+    adult_client: form.adultClient,
+  }
+}
+
+/** Rows per INSERT: keeps the bound parameters (about 40 a row) well under the protocol's limit. */
+const ROWS_PER_INSERT = 400
+
+export async function insertMeetingForms(trx: Transaction<Database>, definition: FormDefinition, forms: readonly NewMeetingForm[]): Promise<void> {
+  for (let start = 0; start < forms.length; start += ROWS_PER_INSERT) {
+    const chunk = forms.slice(start, start + ROWS_PER_INSERT)
+    await trx.insertInto('meeting_forms').values(chunk.map((form) => meetingFormRow(definition, form))).execute()
+  }
 }
 
 export async function findByIdempotencyKey(db: Db, submittedBy: string, key: string) {

@@ -9,7 +9,7 @@ import type { Actor } from '../auth/session.service.js'
 import { appendToChain } from '../integrity/chain.js'
 import { lockChain } from '../integrity/chain.repository.js'
 import { formDefinition } from './definition.js'
-import { findByIdempotencyKey, insertMeetingForm } from './forms.repository.js'
+import { findByIdempotencyKey, insertMeetingForms } from './forms.repository.js'
 import { meetingFormContent, type StoredMeetingForm } from './stored-form.js'
 import { buildSubmissionSchema, monthOf, toSubmission, type Submission } from './submission-schema.js'
 
@@ -61,7 +61,7 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
       under15: submission.under15,
       adultClient: submission.adultClient,
     }
-    await insertMeetingForm(trx, formDefinition, { ...form, idempotencyKey, requestHash })
+    await insertMeetingForms(trx, formDefinition, [{ ...form, idempotencyKey, requestHash }])
     await appendToChain(trx, { kind: 'meeting_form', id: form.id, content: meetingFormContent(form), createdAt: form.createdAt })
     return { id: form.id, createdAt: form.createdAt, created: true }
   })
