@@ -165,3 +165,23 @@ t.test('who may file: experts and admins with a team; never anonymous, researche
   t.equal(definition.json().version, 1)
   t.ok(definition.json().questions.find((q: { id: string }) => q.id === 'meetingTopics'))
 })
+
+t.test('text that looks like personal data is refused as such, wherever it is put', async (t) => {
+  const test = await buildTestApp(t)
+  const client = await apiClient(test)
+  const cases: [string, Record<string, unknown>][] = [
+    ['an identity code as a municipality', { homeMunicipality: '131052-308T' }],
+    ['a phone number among the topics', { meetingTopics: ['assault', '040 123 4567'] }],
+    ['an e-mail address in an extra field', { note: 'matti.meikalainen@example.fi' }],
+  ]
+  for (const [name, change] of cases) {
+    const r = await post(test, client, validAnswers(change))
+    t.equal(r.statusCode, 400, name)
+    const field = Object.keys(change)[0]
+    const error = r.json().error.fields.find((f: { field: string }) => f.field === field)
+    t.equal(error?.code, 'personal_data', name)
+    t.match(error?.message, 'Do not enter personal data', name)
+  }
+  const count = await test.app.db.selectFrom('meeting_forms').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  t.equal(Number(count.n), 0)
+})

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { ConflictError, ValidationError } from '../../errors.js'
 import { canonicalJson, sha256Hex, type Canonical } from '../../lib/canonical-json.js'
+import { withPersonalDataErrors } from '../../lib/personal-data.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
@@ -29,7 +30,8 @@ export function activityContent(record: StoredActivity): Canonical {
 
 export function validateActivity(deps: AppDeps, input: unknown): ActivityInput {
   const parsed = activitySchema(() => monthOf(deps.clock.now())).safeParse(input ?? {})
-  if (!parsed.success) throw new ValidationError(fieldErrorsFromZod(parsed.error.issues))
+  const errors = withPersonalDataErrors(input, parsed.success ? [] : fieldErrorsFromZod(parsed.error.issues))
+  if (!parsed.success || errors.length > 0) throw new ValidationError(errors)
   return parsed.data
 }
 

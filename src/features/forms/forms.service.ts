@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js'
 import { canonicalJson, sha256Hex, type Canonical } from '../../lib/canonical-json.js'
+import { withPersonalDataErrors } from '../../lib/personal-data.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
@@ -32,7 +33,9 @@ export function assertMayFileForms(actor: Actor): string {
 export function validateSubmission(deps: AppDeps, input: unknown): Submission {
   const schema = buildSubmissionSchema(formDefinition, { currentMonth: () => monthOf(deps.clock.now()) })
   const parsed = schema.safeParse(input ?? {})
-  if (!parsed.success) throw new ValidationError(fieldErrorsFromZod(parsed.error.issues))
+  // Answers are codes: text that looks like an identity code, phone or e-mail is refused as such.
+  const errors = withPersonalDataErrors(input, parsed.success ? [] : fieldErrorsFromZod(parsed.error.issues))
+  if (!parsed.success || errors.length > 0) throw new ValidationError(errors)
   return toSubmission(formDefinition, parsed.data)
 }
 
