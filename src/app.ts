@@ -20,6 +20,7 @@ import { virtuRoutes } from './features/virtu/virtu.routes.js'
 import type { SmsSender } from './integrations/sms/sms-sender.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { nodeModulesDir, staticDir } from './lib/paths.js'
+import { serializeError } from './lib/log-serializers.js'
 import { authPlugin } from './plugins/auth.js'
 import { dbPlugin } from './plugins/db.js'
 import { depsPlugin } from './plugins/deps.js'
@@ -36,10 +37,26 @@ export interface AppOverrides {
   logger?: boolean | object
 }
 
+/** Which proxies' X-Forwarded-For to believe: none, the nearest n hops, or the listed addresses. */
+function trustProxyOption(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (setting === false) return false
+  if (typeof setting === 'number') return (_address, hop) => hop < setting
+  return [...setting]
+}
+
 export async function buildApp(config: Config, overrides: AppOverrides): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: overrides.logger ?? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
-    trustProxy: config.trustProxy,
+    // Tests may pass their own stream or level; redaction and the error serializer always apply.
+    logger:
+      overrides.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            ...(typeof overrides.logger === 'object' ? overrides.logger : {}),
+            redact: ['req.headers.cookie', 'req.headers.authorization'],
+            serializers: { err: serializeError },
+          },
+    trustProxy: trustProxyOption(config.trustProxy),
     genReqId: () => crypto.randomUUID(),
     bodyLimit: 256 * 1024,
   })

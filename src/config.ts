@@ -20,7 +20,21 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  TRUST_PROXY: flag.default(false),
+  // false, a number of proxy hops, or a comma-separated list of proxy addresses / CIDR ranges
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx) => {
+      const text = v.trim()
+      if (text === '' || text === 'false') return false
+      if (/^\d{1,2}$/.test(text)) return Number(text)
+      const list = text.split(',').map((s) => s.trim()).filter(Boolean)
+      if (text === 'true' || list.some((item) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(item))) {
+        ctx.addIssue({ code: 'custom', message: 'give a number of proxy hops or the proxies\' addresses (true would let clients choose their own address)' })
+        return z.NEVER
+      }
+      return list
+    }),
   DATABASE_URL: optionalText,
   PGLITE_DIR: z.string().default('data/pglite'),
   TEST_DATABASE_URL: optionalText,
@@ -62,7 +76,8 @@ export interface Config {
   readonly port: number
   readonly publicUrl: string
   readonly logLevel: string
-  readonly trustProxy: boolean
+  /** false, a hop count, or trusted proxy addresses: which X-Forwarded-For entries to believe. */
+  readonly trustProxy: false | number | readonly string[]
   /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
   readonly databaseUrl: string | undefined
   /** PGlite data directory, or 'memory://' for a throw-away database. */

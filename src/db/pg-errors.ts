@@ -60,6 +60,8 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
     case '22003': // numeric out of range
     case '22007': // invalid datetime
     case '22008':
+    case '22021': // a character PostgreSQL cannot store (NUL)
+    case '22P05': // untranslatable character
       return new ValidationError([{ field: fieldOfConstraint(constraint, column), code: 'invalid' }])
     case '23503':
       return new ValidationError([{ field: fieldOfConstraint(constraint, column), code: 'unknown_reference' }])

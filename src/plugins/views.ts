@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import view from '@fastify/view'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import Handlebars from 'handlebars'
 import { DEFAULT_LANG, isLang, LANG_COOKIE, LANGUAGES, pickLanguage, translate, type Lang } from '../i18n/index.js'
@@ -24,6 +24,8 @@ declare module 'fastify' {
 export interface PageData {
   /** i18n key of the page title (the <title> and the h1 unless the page has its own). */
   titleKey?: string
+  /** For pages drawn in answer to a POST: where the language switch returns to. */
+  returnPath?: string
   errors?: readonly FieldError[]
   [key: string]: unknown
 }
@@ -61,12 +63,19 @@ function createHandlebars(): typeof Handlebars {
   return hbs
 }
 
-/** Links that switch language and come back to the same page. */
-function languageLinks(request: FastifyRequest) {
+/**
+ * Links that switch language and come back to the same page. A page drawn in answer to a POST
+ * (a form with errors, a review) cannot be fetched again: the link then goes to the page's
+ * `returnPath`, the GET address of the same form, or the start page.
+ */
+function languageLinks(app: FastifyInstance, request: FastifyRequest, returnPath: string | undefined) {
+  const pattern = request.routeOptions.url
+  const samePageByGet = request.method === 'GET' || (pattern !== undefined && app.hasRoute({ method: 'GET', url: pattern }))
+  const back = request.method === 'GET' ? request.url : (returnPath ?? (samePageByGet ? request.url : '/'))
   return LANGUAGES.map((code) => ({
     code,
     name: LANGUAGE_NAMES[code],
-    href: `/language/${code}?next=${encodeURIComponent(request.url)}`,
+    href: `/language/${code}?next=${encodeURIComponent(back)}`,
     current: code === request.lang,
   }))
 }
@@ -96,7 +105,7 @@ export const viewsPlugin = fp(
         actor: request.actor,
         isAdmin: request.actor?.role === 'admin',
         csrfToken: this.generateCsrf(),
-        languages: languageLinks(request),
+        languages: languageLinks(app, request, typeof data.returnPath === 'string' ? data.returnPath : undefined),
         errors,
         hasErrors: errors.length > 0,
         titleKey: data.titleKey ?? 'app.name',

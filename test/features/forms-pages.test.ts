@@ -123,3 +123,14 @@ t.test('researchers cannot file forms; the start page links to the form for expe
   const expert = await loginAs(app, sms, await createUser(app.db))
   t.match((await expert.get('/')).body, 'href="/forms/new"')
 })
+
+t.test('the language switch on a page drawn from a POST leads to a page that exists', async (t) => {
+  const { app, sms } = await buildTestApp(t)
+  const browser = await loginAs(app, sms, await createUser(app.db))
+  await browser.get('/forms/new')
+  const review = await browser.post('/forms/review', asFormFields(validAnswers()))
+  t.match(review.body, 'href="/language/sv?next&#x3D;%2Fforms%2Fnew"')
+  const switched = await browser.get('/language/sv?next=%2Fforms%2Fnew')
+  t.equal(switched.headers.location, '/forms/new')
+  t.equal((await browser.follow()).statusCode, 200)
+})

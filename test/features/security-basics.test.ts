@@ -93,3 +93,37 @@ t.test('unknown pages answer 404 in the visitor\'s language', async (t) => {
   t.equal(json.statusCode, 404)
   t.same(json.json().error.code, 'not_found')
 })
+
+t.test('a NUL byte or other control character is a clear 400, never a 500', async (t) => {
+  const { app } = await buildTestApp(t)
+  await createTeam(app.db)
+  const browser = new TestBrowser(app)
+  await browser.get('/login')
+  const login = await browser.post('/login', { email: 'a\u0000b@example.fi', password: 'whatever password' })
+  t.equal(login.statusCode, 400)
+  await browser.get('/register')
+  const register = await browser.post('/register', { name: 'Nul\u0000Name', email: 'x@example.fi', phone: '0401234567', teamId: '', profession: 'police', password: 'long enough password', passwordConfirm: 'long enough password' })
+  t.equal(register.statusCode, 400)
+  t.match(register.body, 'href="#field-name"')
+})
+
+t.test('parallel wrong passwords cannot outrun the lockout', async (t) => {
+  const { app } = await buildTestApp(t)
+  const user = await createUser(app.db)
+  const browser = new TestBrowser(app)
+  await browser.get('/login')
+  const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => browser.post('/login', { email: user.email, password: `wrong guess ${i}` })))
+  const statuses = answers.map((a) => a.statusCode)
+  t.equal(statuses.filter((s) => s === 401).length, 5, 'five guesses are tried')
+  t.equal(statuses.filter((s) => s === 429).length, 7, 'the rest meet the lockout')
+  const failures = await app.db.selectFrom('audit_log').select('id').where('event', '=', 'login_failure').execute()
+  t.equal(failures.length, 5)
+})
+
+t.test('errors in the log carry no bound query values', async (t) => {
+  const { serializeError } = await import('../../src/lib/log-serializers.js')
+  const error = Object.assign(new Error('insert failed'), { code: '23514', params: ['secret-hash', 'Matti'], query: 'INSERT …' })
+  const logged = serializeError(error)
+  t.same(Object.keys(logged).sort(), ['code', 'message', 'stack', 'type'])
+  t.notMatch(JSON.stringify(logged), 'secret-hash')
+})

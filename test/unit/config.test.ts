@@ -50,3 +50,10 @@ t.test('bad values are reported, not ignored', async (t) => {
   t.throws(() => loadConfig({ DISCLOSURE_THRESHOLD: '1' }), /DISCLOSURE_THRESHOLD/)
   t.throws(() => loadConfig({ NODE_ENV: 'staging' }), /NODE_ENV/)
 })
+
+t.test('TRUST_PROXY takes a hop count or proxy addresses, never a blanket true', async (t) => {
+  t.equal(loadConfig({}).trustProxy, false)
+  t.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1)
+  t.same(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, ['10.0.0.0/8', '127.0.0.1'])
+  t.throws(() => loadConfig({ TRUST_PROXY: 'true' }), /TRUST_PROXY/)
+})

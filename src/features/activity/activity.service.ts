@@ -45,7 +45,9 @@ export async function recordActivity(
   if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new ValidationError([{ field: 'idempotencyKey', code: 'invalid' }])
   const activity = validateActivity(deps, input)
   const requestHash = sha256Hex(canonicalJson(activity as Canonical))
-  return deps.db.transaction().execute(async (trx) => {
+  // READ COMMITTED: after waiting for the chain's lock, each statement must see the link the
+  // previous holder committed (a snapshot taken before the wait would not).
+  return deps.db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
     await lockChain(trx)
     const earlier = await findActivityByKey(trx, actor.userId, idempotencyKey)
     if (earlier) {

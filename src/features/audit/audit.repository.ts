@@ -39,7 +39,7 @@ export function accountKeyOf(secret: string, email: string): string {
 }
 
 export async function countRecentFailures(
-  db: Kysely<Database>,
+  db: Kysely<Database> | Transaction<Database>,
   by: { accountKey: string } | { ip: string },
   since: Date,
 ): Promise<{ count: number; oldest: Date | null }> {

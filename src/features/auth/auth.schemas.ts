@@ -2,7 +2,8 @@
 import { z } from 'zod'
 
 export const passwordStepSchema = z.object({
-  email: z.string('required').trim().min(1, 'required').max(254, 'too_long'),
+  // A NUL byte can never be stored or matched: refuse it here rather than fail in the database.
+  email: z.string('required').trim().min(1, 'required').max(254, 'too_long').refine((v) => !v.includes('\u0000'), 'invalid_email'),
   password: z.string('required').min(1, 'required').max(200, 'too_long'),
   next: z.string().optional(),
 })

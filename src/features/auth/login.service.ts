@@ -1,6 +1,9 @@
 // SMS login: e-mail and password first, then the code sent by SMS; only the code step opens a
 // session. Failed attempts are counted per account and per IP in the audit log (shared by every
 // instance), and too many lock the account or address out for a while.
+import type { Kysely, Transaction } from 'kysely'
+import { sql } from 'kysely'
+import type { Database } from '../../db/schema.js'
 import { AccountStatusError, InvalidCredentialsError, TooManyAttemptsError } from '../../errors.js'
 import type { Lang } from '../../i18n/index.js'
 import { verifyPassword } from '../../lib/password.js'
@@ -17,11 +20,13 @@ export const MAX_FAILURES_PER_IP = 20
 /** A login that has not finished its code step within this time starts over. */
 export const LOGIN_FLOW_LIFETIME_MS = 15 * 60 * 1000
 
-async function assertNotLockedOut(deps: AppDeps, accountKey: string, ip: string, now: Date): Promise<void> {
+type Db = Kysely<Database> | Transaction<Database>
+
+async function assertNotLockedOut(db: Db, accountKey: string, ip: string, now: Date): Promise<void> {
   const since = new Date(now.getTime() - LOCKOUT_WINDOW_MS)
   const checks = [
-    { result: await countRecentFailures(deps.db, { accountKey }, since), max: MAX_FAILURES_PER_ACCOUNT },
-    { result: await countRecentFailures(deps.db, { ip }, since), max: MAX_FAILURES_PER_IP },
+    { result: await countRecentFailures(db, { accountKey }, since), max: MAX_FAILURES_PER_ACCOUNT },
+    { result: await countRecentFailures(db, { ip }, since), max: MAX_FAILURES_PER_IP },
   ]
   for (const { result, max } of checks) {
     if (result.count >= max && result.oldest) {
@@ -32,11 +37,11 @@ async function assertNotLockedOut(deps: AppDeps, accountKey: string, ip: string,
 }
 
 async function recordFailure(
-  deps: AppDeps,
+  db: Db,
   event: 'login_failure' | 'code_failure',
   failure: { accountKey: string; ip: string; userId?: string | undefined; now: Date },
 ): Promise<void> {
-  await recordAudit(deps.db, {
+  await recordAudit(db, {
     event,
     at: failure.now,
     subjectUserId: failure.userId ?? null,
@@ -44,9 +49,9 @@ async function recordFailure(
     ip: failure.ip,
   })
   const since = new Date(failure.now.getTime() - LOCKOUT_WINDOW_MS)
-  const { count } = await countRecentFailures(deps.db, { accountKey: failure.accountKey }, since)
+  const { count } = await countRecentFailures(db, { accountKey: failure.accountKey }, since)
   if (count === MAX_FAILURES_PER_ACCOUNT) {
-    await recordAudit(deps.db, {
+    await recordAudit(db, {
       event: 'lockout',
       at: failure.now,
       subjectUserId: failure.userId ?? null,
@@ -68,15 +73,19 @@ export interface PasswordStepInput {
 export async function startSmsLogin(deps: AppDeps, input: PasswordStepInput): Promise<{ challengeId: string }> {
   const now = deps.clock.now()
   const accountKey = accountKeyOf(deps.config.sessionSecret, input.email)
-  await assertNotLockedOut(deps, accountKey, input.ip, now)
-
-  const user = await findUserByEmail(deps.db, input.email)
-  // verifyPassword does the full scrypt work even without a user: same answer, same time.
-  const passwordOk = await verifyPassword(input.password, user?.password_hash)
-  if (!user || !passwordOk || user.login_method !== 'sms' || !user.phone) {
-    await recordFailure(deps, 'login_failure', { accountKey, ip: input.ip, userId: user?.id, now })
-    throw new InvalidCredentialsError()
-  }
+  // One attempt per account at a time: check, try and count under the account's lock, so parallel
+  // guesses cannot all slip in before the first failure is counted.
+  const user = await deps.db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`login:${accountKey}`}))`.execute(trx)
+    await assertNotLockedOut(trx, accountKey, input.ip, now)
+    const found = await findUserByEmail(trx, input.email)
+    // verifyPassword does the full scrypt work even without a user: same answer, same time.
+    const passwordOk = await verifyPassword(input.password, found?.password_hash)
+    if (found && passwordOk && found.login_method === 'sms' && found.phone) return found
+    await recordFailure(trx, 'login_failure', { accountKey, ip: input.ip, userId: found?.id, now })
+    return undefined
+  })
+  if (!user?.phone) throw new InvalidCredentialsError()
   if (user.status === 'pending') throw new AccountStatusError('account_pending')
   if (user.status !== 'active') throw new AccountStatusError('account_disabled')
 
@@ -101,11 +110,12 @@ export async function completeSmsLogin(deps: AppDeps, input: CodeStepInput): Pro
   const user = challenge ? await findUserById(deps.db, challenge.user_id) : undefined
   if (!challenge || !user) return { ok: false, error: new InvalidCredentialsError(), attemptsLeft: 0 }
   const accountKey = accountKeyOf(deps.config.sessionSecret, user.email)
-  await assertNotLockedOut(deps, accountKey, input.ip, now)
+  await assertNotLockedOut(deps.db, accountKey, input.ip, now)
 
+  // Parallel guesses are bounded by the challenge itself: each spends one of its five attempts atomically.
   const check = await checkLoginCode(deps, input.challengeId, input.code)
   if (!check.ok) {
-    await recordFailure(deps, 'code_failure', { accountKey, ip: input.ip, userId: user.id, now })
+    await recordFailure(deps.db, 'code_failure', { accountKey, ip: input.ip, userId: user.id, now })
     return { ok: false, error: check.error, attemptsLeft: check.attemptsLeft }
   }
   if (user.status !== 'active') return { ok: false, error: new AccountStatusError('account_disabled'), attemptsLeft: 0 }
@@ -127,5 +137,6 @@ export async function resendLoginCode(
   }
   const user = await findUserById(deps.db, challenge.user_id)
   if (!user || user.status !== 'active' || !user.phone) throw new InvalidCredentialsError()
+  await assertNotLockedOut(deps.db, accountKeyOf(deps.config.sessionSecret, user.email), input.ip, now)
   return sendLoginCode(deps, { userId: user.id, phone: user.phone, lang: input.lang, ip: input.ip })
 }

@@ -198,7 +198,7 @@ export async function seedDemoData(deps: AppDeps, options: DemoSeedOptions): Pro
       })
     }
     const batchActivities = written === 0 ? activities : []
-    await deps.db.transaction().execute((trx) => writeBatch(trx, forms, batchActivities))
+    await deps.db.transaction().setIsolationLevel('read committed').execute((trx) => writeBatch(trx, forms, batchActivities))
     activityCount += batchActivities.length
     written += count
     options.onProgress?.(written, options.forms)

@@ -19,6 +19,7 @@ export async function formsRoutes(app: FastifyInstance): Promise<void> {
 
   const formPage = (request: FastifyRequest, values: Record<string, unknown>, idempotencyKey: string, errors: ValidationError | undefined) => ({
     titleKey: 'forms.new_title',
+    returnPath: '/forms/new',
     sections: buildFormView(formDefinition, request.lang, values, errors?.fields ?? [], currentMonth()),
     idempotencyKey,
   })
@@ -51,6 +52,7 @@ export async function formsRoutes(app: FastifyInstance): Promise<void> {
       const submission = validateSubmission(app.deps, answersFromFormBody(formDefinition, body))
       return await reply.page('forms/review', {
         titleKey: 'forms.review_title',
+        returnPath: '/forms/new',
         sections: describeAnswers(formDefinition, request.lang, submission.answers, currentMonth()),
         hidden: hiddenFields(submission.answers),
         idempotencyKey: keyOf(body),

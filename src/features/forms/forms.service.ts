@@ -45,7 +45,9 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
   const submission = validateSubmission(deps, input)
   const requestHash = sha256Hex(canonicalJson(submission.answers as Canonical))
 
-  return deps.db.transaction().execute(async (trx) => {
+  // READ COMMITTED: after waiting for the chain's lock, each statement must see the link the
+  // previous holder committed (a snapshot taken before the wait would not).
+  return deps.db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
     // Taking the chain's lock first also serialises two requests with the same key: the second
     // sees the first's row and answers as a repeat instead of failing on the unique index.
     await lockChain(trx)

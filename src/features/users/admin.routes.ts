@@ -48,7 +48,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
         return reply.redirect(`/admin/registrations?done=${action === 'approve' ? 'approved' : 'rejected'}`, 303)
       } catch (error) {
         const pending = await listUsers(app.db, { status: 'pending' })
-        return renderFormWithError(reply, 'admin/registrations', { titleKey: 'admin.registrations_title', pending }, error)
+        return renderFormWithError(reply, 'admin/registrations', { titleKey: 'admin.registrations_title', returnPath: '/admin/registrations', pending }, error)
       }
     })
   }
@@ -64,6 +64,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     if (!user || user.status === 'rejected') throw new NotFoundError()
     return {
       titleKey: 'admin.user_title',
+      returnPath: `/admin/users/${userId}`,
       user,
       values: { role: user.role, teamId: user.team_id ?? '' },
       roleOptions: roleOptions(lang),

@@ -23,9 +23,10 @@ export async function registerSmsUser(deps: AppDeps, input: unknown, ip: string)
   if (!parsed.success || fields.length > 0) throw new ValidationError(fields)
 
   const data = parsed.data
+  // Hash first, so a known and an unknown address take the same time: the answer reveals nobody.
+  const passwordHash = await hashPassword(data.password)
   if (await findUserByEmail(deps.db, data.email)) return 'already_registered'
   const now = deps.clock.now()
-  const passwordHash = await hashPassword(data.password)
   try {
     await deps.db.transaction().execute(async (trx) => {
     const id = await insertUser(trx, {

@@ -5,11 +5,15 @@ import { PROFESSIONS, USER_ROLES } from '../../db/schema.js'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../lib/password.js'
 import { toE164Mobile } from '../../lib/phone.js'
 
-export const nameSchema = z.string('required').trim().min(1, 'required').min(2, 'too_short').max(120, 'too_long')
+/** No control characters (NUL, tabs, line breaks) in names, addresses or other one-line text. */
+export const noControlCharacters = (text: string) => !/[\u0000-\u001f\u007f]/.test(text)
+
+export const nameSchema = z.string('required').trim().refine(noControlCharacters, 'invalid').min(1, 'required').min(2, 'too_short').max(120, 'too_long')
 
 export const emailSchema = z
   .string('required')
   .trim()
+  .refine(noControlCharacters, 'invalid_email')
   .toLowerCase()
   .min(1, 'required')
   .max(254, 'too_long')

@@ -1,6 +1,7 @@
 // Small page helpers shared by the browser tests: translations, the page's heading and language,
 // the header's language links, typing into a field, and failing a test on browser console errors.
 import type { Page } from 'playwright-core'
+import type { Test } from 'tap'
 import { translate, type Lang } from '../../../src/i18n/index.js'
 import { watchConsole } from './browser.js'
 
@@ -8,16 +9,11 @@ export const LANGS: readonly Lang[] = ['fi', 'sv', 'en']
 
 export const tr = (lang: Lang, key: string, vars: Record<string, string | number> = {}): string => translate(lang, key, vars)
 
-/** The part of tap's Test that expectNoConsoleErrors() uses. */
-interface Same {
-  same(found: unknown, wanted: unknown, message?: string): unknown
-}
-
 /**
  * Browser console errors (CSP refusals, script errors, missing files) of every watched page, so
  * that the test that caused them fails.
  */
-export function consoleErrorCheck(): { watch(page: Page): void; expectNoConsoleErrors(t: Same): void } {
+export function consoleErrorCheck(): { watch(page: Page): void; expectNoConsoleErrors(t: Test): void } {
   const errors: string[] = []
   return {
     watch: (page) => void watchConsole(page, errors),
