@@ -433,3 +433,24 @@ t.test('with an SP key, AuthnRequests are signed and the metadata carries the ce
   const certBody = SP_CERT.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '')
   t.match(metadata.body.replace(/\s+/g, ''), certBody, 'the SP certificate is in the metadata')
 })
+
+t.test('an answer to a login started in another browser is refused (no login CSRF)', async (t) => {
+  const { app } = await buildTestApp(t, { env: VIRTU_TEST_ENV })
+  const attacker = await createVirtuUser(app.db)
+  // The attacker starts a login and keeps the IdP's valid answer instead of posting it...
+  const attackerBrowser = new TestBrowser(app)
+  const requestId = await issueAuthnRequest(attackerBrowser)
+  const samlResponse = buildSamlResponse({ inResponseTo: requestId, attributes: virtuAttributes(attacker) })
+  // ...then makes a victim's browser post it.
+  const victim = new TestBrowser(app)
+  const refused = await postToAcs(victim, samlResponse)
+  t.equal(refused.statusCode, 401)
+  await assertNoSession(t, victim)
+  // A victim who has started a login of their own is not fooled either.
+  await issueAuthnRequest(victim)
+  t.equal((await postToAcs(victim, samlResponse)).statusCode, 401)
+  await assertNoSession(t, victim)
+  // Shown elsewhere, the answer is spent: not even the browser that started the login can use it now.
+  t.equal((await postToAcs(attackerBrowser, samlResponse)).statusCode, 401)
+  await assertNoSession(t, attackerBrowser)
+})

@@ -11,6 +11,8 @@ import { pendingRegistrationSchema, type VirtuIdentity } from './virtu.schemas.j
 import { completeVirtuLogin, registerVirtuUser, startVirtuLogin, VIRTU_ACS_PATH, virtuServiceProvider } from './virtu.service.js'
 
 export const VIRTU_REGISTRATION_COOKIE = 'anchor_virtu_registration'
+/** Which AuthnRequest this browser started; the ACS accepts only the answer to it. */
+export const VIRTU_REQUEST_COOKIE = 'anchor_virtu_request'
 const REGISTRATION_PATH = '/register/virtu'
 /** How long a verified identity may wait for its registration form. */
 export const VIRTU_REGISTRATION_LIFETIME_MS = 15 * 60 * 1000
@@ -67,15 +69,31 @@ export async function virtuRoutes(app: FastifyInstance): Promise<void> {
     return reply.type('application/samlmetadata+xml; charset=utf-8').send(virtuServiceProvider(app.deps).metadataXml())
   })
 
+  // The IdP posts back from another site: only SameSite=None cookies come along, and browsers take
+  // those only with Secure (so over plain http in development the check needs a same-site IdP).
+  const requestCookieOptions = {
+    path: VIRTU_ACS_PATH,
+    httpOnly: true,
+    sameSite: app.config.secureCookies ? ('none' as const) : ('lax' as const),
+    secure: app.config.secureCookies,
+    signed: true,
+    maxAge: VIRTU_REGISTRATION_LIFETIME_MS / 1000,
+  }
+
   app.get('/auth/virtu/login', { config: { public: true, rateLimit: virtuRateLimit } }, async (request, reply) => {
     if (request.actor) return reply.redirect('/', 303)
-    return reply.redirect(await startVirtuLogin(app.deps), 303)
+    const { url, requestId } = await startVirtuLogin(app.deps)
+    reply.setCookie(VIRTU_REQUEST_COOKIE, requestId, requestCookieOptions)
+    return reply.redirect(url, 303)
   })
 
   app.post(VIRTU_ACS_PATH, { config: { public: true, csrf: false, rateLimit: virtuRateLimit } }, async (request, reply) => {
     let outcome
     try {
-      outcome = await completeVirtuLogin(app.deps, request.body, request.ip)
+      const raw = request.cookies[VIRTU_REQUEST_COOKIE]
+      const started = raw ? request.unsignCookie(raw) : undefined
+      reply.clearCookie(VIRTU_REQUEST_COOKIE, requestCookieOptions)
+      outcome = await completeVirtuLogin(app.deps, request.body, request.ip, started?.valid ? (started.value ?? undefined) : undefined)
     } catch (error) {
       if (!(error instanceof SamlError)) throw error
       request.log.warn({ reason: error.message }, 'VIRTU login refused')

@@ -1,6 +1,7 @@
 // VIRTU login: the AuthnRequest redirect, the checks on the IdP's answer (signature, audience,
 // time window, InResponseTo, replay), and what a verified identity leads to: a session for an
 // active user, nothing for a pending or disabled one, a registration form for an unknown one.
+import { inflateRawSync } from 'node:zlib'
 import { translateDatabaseError } from '../../db/pg-errors.js'
 import { ConflictError, SamlError, ValidationError } from '../../errors.js'
 import { SamlServiceProvider, type VerifiedAssertion } from '../../integrations/saml.js'
@@ -57,8 +58,19 @@ export function virtuServiceProvider(deps: AppDeps): SamlServiceProvider {
 }
 
 /** The IdP address to send the browser to, carrying a fresh AuthnRequest remembered in the database. */
-export async function startVirtuLogin(deps: AppDeps): Promise<string> {
-  return virtuServiceProvider(deps).authorizeUrl()
+/** The IdP address to send the browser to, and the id of the AuthnRequest in it. */
+export async function startVirtuLogin(deps: AppDeps): Promise<{ url: string; requestId: string }> {
+  const url = await virtuServiceProvider(deps).authorizeUrl()
+  return { url, requestId: authnRequestIdOf(url) }
+}
+
+/** The ID attribute of the deflated, base64-encoded AuthnRequest in a redirect-binding URL. */
+function authnRequestIdOf(url: string): string {
+  const encoded = new URL(url).searchParams.get('SAMLRequest') ?? ''
+  const xml = inflateRawSync(Buffer.from(encoded, 'base64')).toString('utf8')
+  const id = /\sID="([^"]+)"/.exec(xml)?.[1]
+  if (!id) throw new Error('the AuthnRequest has no ID')
+  return id
 }
 
 function valuesOf(assertion: VerifiedAssertion, names: readonly string[]): string[] {
@@ -97,7 +109,12 @@ function identityOf(assertion: VerifiedAssertion): VirtuIdentity {
  * Checks the IdP's POSTed answer and says what it leads to. Any failed check is a SamlError and a
  * login_failure in the audit log (never the assertion itself).
  */
-export async function completeVirtuLogin(deps: AppDeps, samlBody: unknown, ip: string): Promise<VirtuLoginOutcome> {
+/**
+ * Completes a VIRTU login. `startedRequestId` is the AuthnRequest this browser started (from its
+ * cookie): an answer to anyone else's request is refused, so nobody can post their own valid
+ * assertion into a victim's browser and log the victim in as themselves.
+ */
+export async function completeVirtuLogin(deps: AppDeps, samlBody: unknown, ip: string, startedRequestId: string | undefined): Promise<VirtuLoginOutcome> {
   const now = deps.clock.now()
   let identity: VirtuIdentity
   try {
@@ -105,6 +122,9 @@ export async function completeVirtuLogin(deps: AppDeps, samlBody: unknown, ip: s
     if (typeof samlResponse !== 'string' || samlResponse.trim() === '') throw new SamlError('no SAMLResponse')
     const assertion = await virtuServiceProvider(deps).validatePostResponse(samlResponse)
     identity = identityOf(assertion)
+    if (!startedRequestId || startedRequestId !== assertion.inResponseTo) {
+      throw new SamlError('the answer is to a login that this browser did not start')
+    }
     // Single use: an assertion (or a second answer to one AuthnRequest) is accepted only once,
     // even if its request id were still outstanding.
     const firstUse = await consumeAssertion(deps.db, {
