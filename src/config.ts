@@ -36,6 +36,7 @@ const envSchema = z.object({
       return list
     }),
   DATABASE_URL: optionalText,
+  DATABASE_OWNER_URL: optionalText,
   PGLITE_DIR: z.string().default('data/pglite'),
   TEST_DATABASE_URL: optionalText,
   SESSION_SECRET: optionalText,
@@ -80,6 +81,12 @@ export interface Config {
   readonly trustProxy: false | number | readonly string[]
   /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
   readonly databaseUrl: string | undefined
+  /**
+   * PostgreSQL connection of the schema's owner, for migrations and integrity checks. When set,
+   * the service's own DATABASE_URL role need not own anything (see README), so not even a
+   * RESET ROLE gives it the right to change a form. Defaults to DATABASE_URL.
+   */
+  readonly databaseOwnerUrl: string | undefined
   /** PGlite data directory, or 'memory://' for a throw-away database. */
   readonly pgliteDir: string
   readonly testDatabaseUrl: string | undefined
@@ -133,6 +140,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       problems.push('VIRTU_SP_PRIVATE_KEY and VIRTU_SP_CERT are required in production when VIRTU login is on')
     }
   }
+  if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) problems.push('DATABASE_OWNER_URL needs DATABASE_URL as well')
   if (!production && e.SESSION_SECRET !== undefined && e.SESSION_SECRET.length < 32) {
     problems.push('SESSION_SECRET must be at least 32 characters')
   }
@@ -164,6 +172,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     trustProxy: e.TRUST_PROXY,
     databaseUrl: e.DATABASE_URL,
+    databaseOwnerUrl: e.DATABASE_OWNER_URL ?? e.DATABASE_URL,
     pgliteDir: e.PGLITE_DIR,
     testDatabaseUrl: e.TEST_DATABASE_URL,
     // Outside production a missing secret gets a fresh random one: sessions end on restart, which

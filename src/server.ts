@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfig()
   const database = await connectDatabase({
     databaseUrl: config.databaseUrl,
+    ownerUrl: config.databaseOwnerUrl,
     pgliteDir: config.pgliteDir,
     onPoolError: (error) => process.stderr.write(`database connection lost: ${error.message}\n`),
   })

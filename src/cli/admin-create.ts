@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   // Check the input before opening the database, so a typo is reported at once.
   const input = parseInput(adminSchema, { ...values, password })
   const config = loadConfig()
-  const database = await connectDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir })
+  const database = await connectDatabase({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, pgliteDir: config.pgliteDir })
   try {
     await migrate(database)
     await createNationalAdmin({ db: database.db, clock: systemClock }, input)

@@ -21,7 +21,7 @@ if (config.env === 'production') {
   process.stderr.write('Refusing to write demo data: NODE_ENV is production.\n')
   process.exit(1)
 }
-const database = await connectDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir })
+const database = await connectDatabase({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, pgliteDir: config.pgliteDir })
 let ok = false
 try {
   await migrate(database)

@@ -4,7 +4,7 @@ import { connectDatabase } from '../db/connect.js'
 import { migrate } from '../db/migrate.js'
 
 const config = loadConfig()
-const database = await connectDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir })
+const database = await connectDatabase({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, pgliteDir: config.pgliteDir })
 try {
   const applied = await migrate(database)
   process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'The database is up to date.\n')

@@ -14,7 +14,7 @@ const DESCRIPTIONS = {
 } as const
 
 const config = loadConfig()
-const database = await connectDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir })
+const database = await connectDatabase({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, pgliteDir: config.pgliteDir })
 let intact = false
 try {
   const report = await verifyIntegrity(database.db, recordSources)

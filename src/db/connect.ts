@@ -28,6 +28,8 @@ export interface DatabaseHandle {
 
 export interface ConnectOptions {
   databaseUrl?: string | undefined
+  /** The schema owner's connection, for migrations and integrity checks (defaults to databaseUrl). */
+  ownerUrl?: string | undefined
   /** PGlite data directory or 'memory://'. */
   pgliteDir?: string
   /** An already open PGlite instance to use (tests start one from a saved data directory). */
@@ -37,13 +39,13 @@ export interface ConnectOptions {
 }
 
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
-  if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.onPoolError)
+  if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.ownerUrl ?? options.databaseUrl, options.onPoolError)
   return connectPglite(options.pglite ?? (await openPglite(options.pgliteDir ?? 'memory://')))
 }
 
 export const APP_ROLE = 'anchor_app'
 
-function connectPostgres(url: string, onPoolError?: (error: Error) => void): DatabaseHandle {
+function connectPostgres(url: string, ownerUrl: string, onPoolError?: (error: Error) => void): DatabaseHandle {
   let appRole = false
   const pool = new pg.Pool({
     connectionString: url,
@@ -64,7 +66,7 @@ function connectPostgres(url: string, onPoolError?: (error: Error) => void): Dat
   })
   // The owner's work (migrations, integrity checks) runs on a connection of its own, outside the pool.
   const withConnection: DatabaseHandle['withConnection'] = async (work) => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
+    const client = new pg.Client({ connectionString: ownerUrl, connectionTimeoutMillis: 3000 })
     client.on('error', (error) => onPoolError?.(error))
     await client.connect()
     try {

@@ -95,3 +95,32 @@ t.test('the database refuses a form that breaks the definition even if the edge 
     t.ok(code === '23514' || code === '23503', `${name}: refused (${code})`)
   }
 })
+
+t.test('with its own login role (DATABASE_URL) beside the owner, the service cannot regain the right to change forms', async (t) => {
+  const { database, app, deps } = await buildTestApp(t)
+  if (!database.url) {
+    t.skip('PGlite has a single user; this runs against PostgreSQL (TEST_DATABASE_URL)')
+    return
+  }
+  const user = await createUser(app.db)
+  const actor: Actor = { userId: user.id, sessionId: 'x', name: user.name, email: user.email, role: 'expert', teamId: user.teamId, loginMethod: 'sms' }
+  const { id } = await submitMeetingForm(deps, actor, validAnswers(), newKey())
+  // The service's login role: a member of anchor_app and nothing else (set up once per cluster).
+  await database.handle.runScript(`DO $$ BEGIN CREATE ROLE anchor_service_test LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+    GRANT anchor_app TO anchor_service_test;`)
+  const serviceUrl = new URL(database.url)
+  serviceUrl.username = 'anchor_service_test'
+  const { connectDatabase } = await import('../../src/db/connect.js')
+  const service = await connectDatabase({ databaseUrl: serviceUrl.toString(), ownerUrl: database.url })
+  t.teardown(() => service.close())
+  await service.enterAppRole()
+  const seen = await service.db.selectFrom('meeting_forms').select('id').execute()
+  t.same(seen.map((r) => r.id), [id], 'the service role reads forms')
+  const escaped = await sql.raw(`RESET ROLE; UPDATE meeting_forms SET age = 16, under_15 = false WHERE id = '${id}'`).execute(service.db).then(
+    () => 'changed',
+    (e: { code?: string }) => e.code,
+  )
+  t.equal(escaped, '42501', 'even after RESET ROLE the login role has no UPDATE privilege')
+  const disable = await sql.raw('ALTER TABLE meeting_forms DISABLE TRIGGER USER').execute(service.db).then(() => 'done', (e: { code?: string }) => e.code)
+  t.equal(disable, '42501', 'nor may it switch the triggers off')
+})
