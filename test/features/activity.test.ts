@@ -28,6 +28,8 @@ t.test('the page records refusals and meetings; errors name the field; the list 
   t.equal(missing.statusCode, 400)
   t.match(missing.body, 'href="#field-participants"')
   t.match(missing.body, 'Enter a whole number.')
+  t.match(missing.body, 'Number of participants: Enter a whole number.')
+  t.notMatch(missing.body, 'fields.')
   const noKind = await browser.post('/activity', { month })
   t.match(noKind.body, 'href="#field-kind"')
 

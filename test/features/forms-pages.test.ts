@@ -82,6 +82,8 @@ t.test('errors re-render the form with every answer kept and each problem linked
   const r = await browser.post('/forms/review', partial)
   t.equal(r.statusCode, 400)
   for (const field of ['gender', 'age', 'meetingTopics', 'guidedHobby']) t.match(r.body, `href="#field-${field}"`, field)
+  t.match(r.body, '>Gender: Fill in this field.</a>', 'the summary names the question in words')
+  t.notMatch(r.body, 'fields.', 'no untranslated key')
   t.match(r.body, 'Enter a whole number.')
   t.match(r.body, 'value="fourteen"', 'the typed text is kept')
   t.match(r.body, /id="field-homeMunicipality"[\s\S]*?<option value="837" selected>/, 'the chosen municipality is kept')

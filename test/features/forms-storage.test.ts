@@ -96,12 +96,10 @@ t.test('the database refuses a form that breaks the definition even if the edge 
   }
 })
 
-t.test('with its own login role (DATABASE_URL) beside the owner, the service cannot regain the right to change forms', async (t) => {
+const onPostgres = Boolean(process.env.TEST_DATABASE_URL)
+t.test('with its own login role (DATABASE_URL) beside the owner, the service cannot regain the right to change forms', { skip: onPostgres ? false : 'PGlite has a single user: this runs on PostgreSQL (TEST_DATABASE_URL)' }, async (t) => {
   const { database, app, deps } = await buildTestApp(t)
-  if (!database.url) {
-    t.skip('PGlite has a single user; this runs against PostgreSQL (TEST_DATABASE_URL)')
-    return
-  }
+  if (!database.url) throw new Error('expected a PostgreSQL test database')
   const user = await createUser(app.db)
   const actor: Actor = { userId: user.id, sessionId: 'x', name: user.name, email: user.email, role: 'expert', teamId: user.teamId, loginMethod: 'sms' }
   const { id } = await submitMeetingForm(deps, actor, validAnswers(), newKey())

@@ -97,9 +97,11 @@ export async function activityRoutes(app: FastifyInstance): Promise<void> {
   const pageData = async (request: FastifyRequest, values: Record<string, unknown>, errors: readonly FieldError[], extra: Record<string, unknown> = {}) => {
     const teamId = assertMayFileForms(request.actor!)
     const records = await listTeamActivities(app.db, teamId, 100)
+    const fields = activityFields(request.lang, values, errors, currentMonth())
     return {
       titleKey: 'activity.title',
-      fields: activityFields(request.lang, values, errors, currentMonth()),
+      fields,
+      fieldLabels: Object.fromEntries(fields.map((f) => [f.id, f.label])),
       idempotencyKey: randomUUID(),
       records: records.map((r) => ({
         ...r,

@@ -20,6 +20,7 @@ export async function formsRoutes(app: FastifyInstance): Promise<void> {
   const formPage = (request: FastifyRequest, values: Record<string, unknown>, idempotencyKey: string, errors: ValidationError | undefined) => ({
     titleKey: 'forms.new_title',
     returnPath: '/forms/new',
+    fieldLabels: Object.fromEntries(formDefinition.questions.map((q) => [q.id, q.labels[request.lang]])),
     sections: buildFormView(formDefinition, request.lang, values, errors?.fields ?? [], currentMonth()),
     idempotencyKey,
   })
