@@ -1,6 +1,7 @@
 // What administrators do to accounts: approve or reject registrations, change role and team,
 // disable (ending every session of the user at once) and enable. Each change is audited.
 import type { Transaction } from 'kysely'
+import { sql } from 'kysely'
 import type { AuditEvent, Database, UserStatus } from '../../db/schema.js'
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js'
 import { parseInput } from '../../lib/parse-input.js'
@@ -31,6 +32,11 @@ async function changeStatus(
   })
 }
 
+/** Changes that could leave the service without an active administrator take turns. */
+async function lockAdministrators(trx: Transaction<Database>): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(7240003)`.execute(trx)
+}
+
 export const approveRegistration = (deps: AppDeps, actorUserId: string, userId: string) =>
   changeStatus(deps, { actorUserId, userId, from: ['pending'], to: 'active', event: 'approval' })
 
@@ -45,6 +51,7 @@ export async function changeRoleAndTeam(deps: AppDeps, actorUserId: string, user
     if (!user || user.status === 'rejected') throw new NotFoundError()
     if (change.role === 'expert' && !change.teamId) throw new ValidationError([{ field: 'teamId', code: 'team_required' }])
     if (change.teamId && !(await findTeam(trx, change.teamId))) throw new ValidationError([{ field: 'teamId', code: 'invalid_choice' }])
+    await lockAdministrators(trx)
     if (user.role === 'admin' && change.role !== 'admin' && user.status === 'active' && (await countActiveAdmins(trx)) <= 1) {
       throw new ValidationError([{ field: 'role', code: 'last_admin' }])
     }
@@ -63,9 +70,12 @@ export async function changeRoleAndTeam(deps: AppDeps, actorUserId: string, user
 
 export async function disableUser(deps: AppDeps, actorUserId: string, userId: string): Promise<void> {
   if (actorUserId === userId) throw new ValidationError([{ field: 'status', code: 'cannot_disable_self' }])
-  await changeStatus(deps, { actorUserId, userId, from: ['active', 'pending'], to: 'disabled', event: 'user_disabled' }, async (trx, now) => ({
-    sessionsEnded: await endSessionsOfUser(trx, userId, now, 'user_disabled'),
-  }))
+  await changeStatus(deps, { actorUserId, userId, from: ['active', 'pending'], to: 'disabled', event: 'user_disabled' }, async (trx, now) => {
+    await lockAdministrators(trx)
+    // counted after the change: two admins disabling each other at once must leave one
+    if ((await countActiveAdmins(trx)) === 0) throw new ValidationError([{ field: 'status', code: 'last_admin' }])
+    return { sessionsEnded: await endSessionsOfUser(trx, userId, now, 'user_disabled') }
+  })
 }
 
 export const enableUser = (deps: AppDeps, actorUserId: string, userId: string) =>
