@@ -6,6 +6,8 @@ document.addEventListener('DOMContentLoaded', () => {
 
   // A link in the error summary puts the cursor in its field with the field's label (or legend) and
   // error message in view; following the #fragment alone would scroll them just out of sight.
+  // A group of radio buttons or checkboxes (a fieldset) gets the cursor on its chosen or else its
+  // first option, where Space and the arrow keys answer at once, not on the group itself.
   if (summary instanceof HTMLElement) {
     summary.addEventListener('click', (event) => {
       const link = event.target instanceof Element ? event.target.closest('a[href^="#"]') : null
@@ -14,7 +16,8 @@ document.addEventListener('DOMContentLoaded', () => {
       event.preventDefault()
       const caption = target.closest('fieldset')?.querySelector('legend') ?? document.querySelector(`label[for="${CSS.escape(target.id)}"]`)
       ;(caption ?? target).scrollIntoView({ block: 'start' })
-      target.focus({ preventScroll: true })
+      const option = target instanceof HTMLFieldSetElement ? (target.querySelector('input:checked:enabled') ?? target.querySelector('input:enabled')) : null
+      ;(option ?? target).focus({ preventScroll: true })
     })
   }
 
@@ -33,8 +36,12 @@ document.addEventListener('DOMContentLoaded', () => {
   }
 
   // Questions that apply only after a certain answer (data-show-when-*) are hidden until then, and
-  // their inputs disabled so nothing hidden is sent. Without this script every question shows and
-  // the server ignores answers that do not apply.
+  // the inputs of hidden ones are disabled as the form is sent, so nothing hidden is sent. Without
+  // this script every question shows and the server ignores answers that do not apply.
+  // They are not disabled while hidden: when the browser puts the answers back after the Back
+  // button (after the load event, before pageshow, without change events) it leaves disabled fields
+  // empty, and a follow-up question would lose its answer. So the state is worked out again at
+  // pageshow, once the answers are back.
   const conditional = [...document.querySelectorAll('[data-show-when-question]')]
   const chosenValues = (name) =>
     [...document.querySelectorAll(`[name="${CSS.escape(name)}"]`)].flatMap((input) => {
@@ -47,11 +54,19 @@ document.addEventListener('DOMContentLoaded', () => {
       const controller = document.getElementById(`question-${question.dataset.showWhenQuestion}`)
       const shown = (!controller || !controller.hidden) && chosenValues(question.dataset.showWhenQuestion).some((v) => anyOf.includes(v))
       question.hidden = !shown
-      for (const input of question.querySelectorAll('input, select')) input.disabled = !shown
+      for (const input of question.querySelectorAll('input, select')) input.disabled = false
     }
   }
   if (conditional.length > 0) {
     update()
     document.addEventListener('change', update)
+    window.addEventListener('pageshow', update)
+    for (const form of new Set(conditional.map((question) => question.closest('form')))) {
+      form?.addEventListener('submit', () => {
+        for (const question of conditional) {
+          if (question.hidden) for (const input of question.querySelectorAll('input, select')) input.disabled = true
+        }
+      })
+    }
   }
 })

@@ -227,9 +227,9 @@ export const formDefinition: FormDefinition = {
         en: 'If the client is not new, how many times in total has the client been taken into Anchor activity?',
       },
       help: {
-        fi: 'Kertojen määrä tämä kerta mukaan lukien (2–99).',
-        sv: 'Antalet gånger, denna gång inräknad (2–99).',
-        en: 'The number of times including this one (2–99).',
+        fi: 'Kertojen määrä tämä kerta mukaan lukien.',
+        sv: 'Antalet gånger, denna gång inräknad.',
+        en: 'The number of times including this one.',
       },
       showWhen: { question: 'firstTimeInAnchor', anyOf: ['no'] },
       min: 2,
