@@ -8,25 +8,13 @@ import { translate, type Lang } from '../../i18n/index.js'
 import { renderFormWithError } from '../../plugins/views.js'
 import { monthLabel } from '../forms/form-view.js'
 import { assertMayFileForms, IDEMPOTENCY_KEY } from '../forms/forms.service.js'
-import { EARLIEST_MONTH, monthOf } from '../forms/submission-schema.js'
+import { monthOf, monthsBack } from '../../lib/months.js'
+import { EARLIEST_MONTH } from '../forms/submission-schema.js'
 import { MAX_PARTICIPANTS } from './activity.schemas.js'
 import { listTeamActivities } from './activity.repository.js'
 import { recordActivity } from './activity.service.js'
 
 const filers = { roles: ['expert', 'admin'] as const }
-
-function recentMonths(current: string, count: number): string[] {
-  const months: string[] = []
-  let [year, month] = current.split('-').map(Number) as [number, number]
-  while (months.length < count) {
-    const text = `${year}-${String(month).padStart(2, '0')}`
-    if (text < EARLIEST_MONTH) break
-    months.push(text)
-    month -= 1
-    if (month === 0) [year, month] = [year - 1, 12]
-  }
-  return months
-}
 
 /** The activity form's fields, shaped for the same question partial as the statistics form. */
 function activityFields(lang: Lang, values: Record<string, unknown>, errors: readonly FieldError[], currentMonth: string) {
@@ -46,7 +34,7 @@ function activityFields(lang: Lang, values: Record<string, unknown>, errors: rea
       isSelect: true,
       label: translate(lang, 'activity.month'),
       error: error('month'),
-      options: recentMonths(currentMonth, 36).map((m) => ({ code: m, label: monthLabel(m, lang), selected: values.month === m })),
+      options: monthsBack(currentMonth, 36, EARLIEST_MONTH).map((m) => ({ code: m, label: monthLabel(m, lang), selected: values.month === m })),
       value: '',
     },
     {

@@ -13,7 +13,7 @@ import { formDefinition } from '../forms/definition.js'
 import { validateSubmission } from '../forms/forms.service.js'
 import { insertMeetingForms } from '../forms/forms.repository.js'
 import { meetingFormContent, type StoredMeetingForm } from '../forms/stored-form.js'
-import { monthOf } from '../forms/submission-schema.js'
+import { monthOf, monthsBack } from '../../lib/months.js'
 import { contentHashOf, nextChainHash } from '../integrity/chain.js'
 import { lastLink, lockChain } from '../integrity/chain.repository.js'
 import { demoAnswers } from './demo-answers.js'
@@ -94,17 +94,6 @@ async function ensureDemoTeams(deps: AppDeps): Promise<DemoTeam[]> {
     teams.push({ id: team.id, userId: user.id, municipality: demo.municipality, nearby, weight: demo.weight })
   }
   return teams
-}
-
-function monthsBack(current: string, count: number): string[] {
-  const months: string[] = []
-  let [year, month] = current.split('-').map(Number) as [number, number]
-  for (let i = 0; i < count; i++) {
-    months.push(`${year}-${String(month).padStart(2, '0')}`)
-    month -= 1
-    if (month === 0) [year, month] = [year - 1, 12]
-  }
-  return months
 }
 
 /** Writes records and their chain links in one transaction, continuing the chain. */

@@ -7,6 +7,7 @@ import { translate } from '../../i18n/index.js'
 import { municipalities, regionName } from '../../regions/index.js'
 import { UNKNOWN_MUNICIPALITY } from './answer-columns.js'
 import type { FormDefinition, Labels, Question } from './definition-types.js'
+import { monthsBack } from '../../lib/months.js'
 import { activeCodes, EARLIEST_MONTH, isShown, type AnswerValue, type Answers } from './submission-schema.js'
 
 export const label = (labels: Labels, lang: Lang): string => labels[lang]
@@ -46,23 +47,6 @@ export function monthLabel(month: string, lang: Lang): string {
   return `${MONTH_NAMES[lang][Number(m) - 1] ?? m} ${year}`
 }
 
-/** Months from the current one back to the earliest accepted, newest first. */
-function monthChoices(currentMonth: string): string[] {
-  const months: string[] = []
-  let [year, month] = currentMonth.split('-').map(Number) as [number, number]
-  for (;;) {
-    const text = `${year}-${String(month).padStart(2, '0')}`
-    if (text < EARLIEST_MONTH) break
-    months.push(text)
-    month -= 1
-    if (month === 0) {
-      month = 12
-      year -= 1
-    }
-  }
-  return months
-}
-
 function municipalityOptions(lang: Lang): { code: string; label: string }[] {
   const locale = { fi: 'fi', sv: 'sv', en: 'fi' }[lang]
   const named = municipalities.map((m) => ({ code: m.code, label: regionName(m, lang) }))
@@ -80,7 +64,7 @@ function optionsOf(question: Question, lang: Lang, currentMonth: string): { code
     case 'municipality':
       return municipalityOptions(lang)
     case 'month':
-      return monthChoices(currentMonth).map((m) => ({ code: m, label: monthLabel(m, lang) }))
+      return monthsBack(currentMonth, 1200, EARLIEST_MONTH).map((m) => ({ code: m, label: monthLabel(m, lang) }))
     case 'integer':
       return []
   }

@@ -9,7 +9,7 @@ import { formDefinition } from './definition.js'
 import { answersFromFormBody, buildFormView, describeAnswers, hiddenFields } from './form-view.js'
 import { countOwnForms, findStoredForms, listOwnForms } from './forms.repository.js'
 import { assertMayFileForms, IDEMPOTENCY_KEY, submitMeetingForm, validateSubmission } from './forms.service.js'
-import { monthOf } from './submission-schema.js'
+import { monthOf } from '../../lib/months.js'
 
 const filers = { roles: ['expert', 'admin'] as const }
 const PAGE_SIZE = 50

@@ -12,7 +12,8 @@ import { lockChain } from '../integrity/chain.repository.js'
 import { formDefinition } from './definition.js'
 import { findByIdempotencyKey, insertMeetingForms } from './forms.repository.js'
 import { meetingFormContent, type StoredMeetingForm } from './stored-form.js'
-import { buildSubmissionSchema, monthOf, toSubmission, type Submission } from './submission-schema.js'
+import { monthOf } from '../../lib/months.js'
+import { buildSubmissionSchema, toSubmission, type Submission } from './submission-schema.js'
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/
 

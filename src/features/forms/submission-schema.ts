@@ -3,6 +3,7 @@
 // derived age fields). Every bad field is reported at once, each with a reason code.
 import { z } from 'zod'
 import { findMunicipality } from '../../regions/index.js'
+import { monthOf } from '../../lib/months.js'
 import { UNKNOWN_MUNICIPALITY } from './answer-columns.js'
 import type { FormDefinition, Question } from './definition-types.js'
 
@@ -19,13 +20,6 @@ export function activeCodes(question: Question): string[] {
   return question.options.filter((o) => o.retiredInVersion === undefined).map((o) => o.code)
 }
 
-export function monthOf(date: Date): string {
-  // Finnish time decides which month it is.
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit' }).formatToParts(date)
-  const year = parts.find((p) => p.type === 'year')?.value
-  const month = parts.find((p) => p.type === 'month')?.value
-  return `${year}-${month}`
-}
 
 function answerSchema(question: Question, currentMonth: () => string): z.ZodType<AnswerValue> {
   switch (question.type) {

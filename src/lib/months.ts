@@ -1,0 +1,23 @@
+// Calendar months as YYYY-MM text: the month of a moment in Finnish time, and lists of months.
+
+/** The month (YYYY-MM) a moment falls in, in Finnish time. */
+export function monthOf(date: Date): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit' }).formatToParts(date)
+  const year = parts.find((p) => p.type === 'year')?.value
+  const month = parts.find((p) => p.type === 'month')?.value
+  return `${year}-${month}`
+}
+
+/** Up to `count` months from `current` backwards, newest first, none before `earliest`. */
+export function monthsBack(current: string, count: number, earliest = '0000-01'): string[] {
+  const months: string[] = []
+  let [year, month] = current.split('-').map(Number) as [number, number]
+  while (months.length < count) {
+    const text = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`
+    if (text < earliest) break
+    months.push(text)
+    month -= 1
+    if (month === 0) [year, month] = [year - 1, 12]
+  }
+  return months
+}
