@@ -58,22 +58,28 @@ export interface AuditRow {
   occurredAt: Date
   event: AuditEvent
   actorUserId: string | null
+  actorName: string | null
   subjectUserId: string | null
+  subjectName: string | null
   details: Record<string, unknown>
 }
 
 export async function listAudit(db: Kysely<Database>, limit = 200): Promise<AuditRow[]> {
   return db
-    .selectFrom('audit_log')
+    .selectFrom('audit_log as a')
+    .leftJoin('users as actor', 'actor.id', 'a.actor_user_id')
+    .leftJoin('users as subject', 'subject.id', 'a.subject_user_id')
     .select([
-      'id',
-      'occurred_at as occurredAt',
-      'event',
-      'actor_user_id as actorUserId',
-      'subject_user_id as subjectUserId',
-      'details',
+      'a.id as id',
+      'a.occurred_at as occurredAt',
+      'a.event as event',
+      'a.actor_user_id as actorUserId',
+      'actor.name as actorName',
+      'a.subject_user_id as subjectUserId',
+      'subject.name as subjectName',
+      'a.details as details',
     ])
-    .orderBy('id', 'desc')
+    .orderBy('a.id', 'desc')
     .limit(limit)
     .execute()
 }

@@ -14,9 +14,10 @@ export async function registrationRoutes(app: FastifyInstance): Promise<void> {
     professionOptions: professionOptions(lang),
   })
 
-  app.get('/register', { config: { public: true } }, async (request, reply) =>
-    reply.page('users/register', await formData(request.lang, {})),
-  )
+  app.get('/register', { config: { public: true } }, async (request, reply) => {
+    if (request.actor) return reply.redirect('/', 303)
+    return reply.page('users/register', await formData(request.lang, {}))
+  })
 
   app.post('/register', { config: { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
