@@ -57,11 +57,15 @@ t.test('names and team names are escaped wherever they are shown', async (t) => 
   const admin = await createUser(app.db, { role: 'admin', name: `Admin ${script}` })
   await createUser(app.db, { status: 'pending', teamId, name: `Pending ${script}` })
   const browser = await loginAs(app, sms, admin)
-  for (const url of ['/', '/admin/registrations', '/admin/users', '/admin/teams', '/register']) {
+  for (const url of ['/', '/admin/registrations', '/admin/users', '/admin/teams', '/admin/audit']) {
     const page = await browser.get(url)
     t.equal(page.statusCode, 200, url)
     t.notMatch(page.body, script, `${url} shows no raw script`)
   }
+  const registration = await new TestBrowser(app).get('/register')
+  t.equal(registration.statusCode, 200)
+  t.match(registration.body, 'Tiimi &lt;script&gt;', 'the team list on the registration page is escaped')
+  t.notMatch(registration.body, script)
   t.match((await browser.get('/admin/users')).body, '&lt;script&gt;alert(1)&lt;/script&gt;')
 })
 
