@@ -14,6 +14,8 @@ import { formsRoutes } from './features/forms/forms.routes.js'
 import { healthRoutes } from './features/health/health.routes.js'
 import { homeRoutes } from './features/home/home.routes.js'
 import { languageRoutes } from './features/home/language.routes.js'
+import { reportsApiRoutes } from './features/reports/reports.api.routes.js'
+import { reportsRoutes } from './features/reports/reports.routes.js'
 import { registrationRoutes } from './features/users/registration.routes.js'
 import { teamsRoutes } from './features/teams/teams.routes.js'
 import { virtuRoutes } from './features/virtu/virtu.routes.js'
@@ -91,5 +93,7 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
   await app.register(formsApiRoutes)
   await app.register(formsRoutes)
   await app.register(activityRoutes)
+  await app.register(reportsRoutes)
+  await app.register(reportsApiRoutes)
   return app
 }

@@ -51,7 +51,7 @@ const envSchema = z.object({
   VIRTU_SP_ENTITY_ID: optionalText,
   VIRTU_SP_PRIVATE_KEY: optionalText,
   VIRTU_SP_CERT: optionalText,
-  DISCLOSURE_THRESHOLD: z.coerce.number().int().min(2).max(100).default(5),
+  DISCLOSURE_THRESHOLD: z.coerce.number().int().min(3).max(100).default(5),
 })
 
 export type Environment = 'development' | 'test' | 'production'

@@ -18,6 +18,8 @@ export interface DatabaseHandle {
   runScript(sql: string): Promise<ScriptRows>
   /** Runs work on one connection as the database owner; used for migrations and integrity checks. */
   withConnection<T>(work: (run: (sql: string) => Promise<ScriptRows>) => Promise<T>): Promise<T>
+  /** Runs Kysely work as the database owner, never on the application's pool (rebuilding derived data). */
+  withOwnerDb<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>
   /**
    * From now on, `db` works as the restricted application role (migration 0005), which cannot
    * change or remove forms, activity records, chain links or audit entries. Call after migrating.
@@ -79,10 +81,21 @@ function connectPostgres(url: string, ownerUrl: string, onPoolError?: (error: Er
       await client.end()
     }
   }
+  const withOwnerDb: DatabaseHandle['withOwnerDb'] = async (work) => {
+    const ownerPool = new pg.Pool({ connectionString: ownerUrl, max: 1, connectionTimeoutMillis: 3000 })
+    ownerPool.on('error', (error) => onPoolError?.(error))
+    const ownerDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: ownerPool }) })
+    try {
+      return await work(ownerDb)
+    } finally {
+      await ownerDb.destroy()
+    }
+  }
   return {
     kind: 'postgres',
     db,
     withConnection,
+    withOwnerDb,
     runScript: (sql) => withConnection((run) => run(sql)),
     enterAppRole: async () => {
       appRole = true
@@ -113,10 +126,19 @@ function connectPglite(pglite: PGlite): DatabaseHandle {
       if (appRole) await run(`SET ROLE ${APP_ROLE}`)
     }
   }
+  const withOwnerDb: DatabaseHandle['withOwnerDb'] = async (work) => {
+    if (appRole) await run('RESET ROLE')
+    try {
+      return await work(db)
+    } finally {
+      if (appRole) await run(`SET ROLE ${APP_ROLE}`)
+    }
+  }
   return {
     kind: 'pglite',
     db,
     withConnection,
+    withOwnerDb,
     runScript: (sql) => withConnection((r) => r(sql)),
     enterAppRole: async () => {
       await run(`SET ROLE ${APP_ROLE}`)

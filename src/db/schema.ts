@@ -129,6 +129,8 @@ export interface Database {
   municipalities: MunicipalitiesTable
   virtu_authn_requests: VirtuAuthnRequestsTable
   virtu_consumed_assertions: VirtuConsumedAssertionsTable
+  report_counts: ReportCountsTable
+  report_counts_builds: ReportCountsBuildsTable
 }
 
 export type Team = Selectable<TeamsTable>
@@ -242,4 +244,22 @@ export interface MunicipalitiesTable {
   wellbeing_county: string | null
   police_department: string | null
   aland: boolean
+}
+
+/** Running report totals (migrations/0006_report_counts.sql): derived from meeting_forms. */
+export interface ReportCountsTable {
+  dimension: string
+  split: string
+  split_code: string
+  /** date, first day of the month */
+  meeting_month: string
+  team_id: string
+  meeting_kind: string
+  code: string
+  forms: number
+}
+
+export interface ReportCountsBuildsTable {
+  layout: number
+  built_at: Timestamp
 }

@@ -43,6 +43,8 @@ function createHandlebars(): typeof Handlebars {
     return translate(langOf(options), String(key), vars)
   })
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  hbs.registerHelper('startsWith', (text: unknown, prefix: unknown) => typeof text === 'string' && typeof prefix === 'string' && text.startsWith(prefix))
+  hbs.registerHelper('isNumber', (value: unknown) => typeof value === 'number' && Number.isFinite(value))
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean))
   hbs.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item))
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''))

@@ -45,6 +45,8 @@ interface QuestionBase {
   readonly showWhen?: ShowWhen
   /** Whether reports offer a breakdown by this question. */
   readonly reported: boolean
+  /** Whether reports may split another question's table by this one (single-valued questions only). */
+  readonly reportSplit?: boolean
 }
 
 export interface SingleChoiceQuestion extends QuestionBase {

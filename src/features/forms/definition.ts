@@ -69,6 +69,7 @@ export const formDefinition: FormDefinition = {
       ],
       required: true,
       reported: true,
+      reportSplit: true,
     },
     {
       id: 'gender',
@@ -84,6 +85,7 @@ export const formDefinition: FormDefinition = {
       ],
       required: true,
       reported: true,
+      reportSplit: true,
     },
     {
       id: 'age',
@@ -111,6 +113,7 @@ export const formDefinition: FormDefinition = {
       ],
       required: true,
       reported: true,
+      reportSplit: true,
     },
     {
       id: 'homeMunicipality',
@@ -342,6 +345,7 @@ export const formDefinition: FormDefinition = {
       ],
       required: true,
       reported: true,
+      reportSplit: true,
     },
 
     // Service
@@ -400,6 +404,7 @@ export const formDefinition: FormDefinition = {
       options: YES_NO,
       required: true,
       reported: true,
+      reportSplit: true,
     },
     {
       id: 'referralServices',

@@ -2,6 +2,7 @@
 import type { Insertable, Kysely, Transaction } from 'kysely'
 import { sql } from 'kysely'
 import type { Database, MeetingFormsTable } from '../../db/schema.js'
+import { addToReportCounts } from '../reports/report-counts.repository.js'
 import type { FormDefinition } from './definition-types.js'
 import { answersToColumns, columnsToAnswers, type StoredMeetingForm } from './stored-form.js'
 
@@ -38,6 +39,17 @@ export async function insertMeetingForms(trx: Transaction<Database>, definition:
     const chunk = forms.slice(start, start + ROWS_PER_INSERT)
     await trx.insertInto('meeting_forms').values(chunk.map((form) => meetingFormRow(definition, form))).execute()
   }
+  // the report totals move in the same transaction: a filed form is in the reports at once, or not filed at all
+  await addToReportCounts(
+    trx,
+    forms.map((form) => ({
+      teamId: form.teamId,
+      month: String(form.answers.meetingMonth),
+      meetingKind: String(form.answers.meetingKind),
+      under15: form.under15,
+      answers: form.answers,
+    })),
+  )
 }
 
 export async function findByIdempotencyKey(db: Db, submittedBy: string, key: string) {

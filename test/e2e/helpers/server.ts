@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url))
 const serverEntry = fileURLToPath(new URL('./server-entry.ts', import.meta.url))
 const adminCli = join(projectRoot, 'src', 'cli', 'admin-create.ts')
+const demoSeedCli = join(projectRoot, 'src', 'cli', 'demo-seed.ts')
 
 export interface AdminAccount {
   readonly email: string
@@ -110,7 +111,15 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL')
 })
 
-export async function startServer(options: { admin?: AdminAccount; startTimeoutMs?: number } = {}): Promise<RunningServer> {
+async function seedDemoForms(env: NodeJS.ProcessEnv, forms: number): Promise<void> {
+  const child = tsxNode(demoSeedCli, ['--forms', String(forms)], env)
+  const output = collect(child)
+  const code = await exitOf(child)
+  if (code !== 0) throw new Error(`demo-seed exited with ${code}:\n${output()}`)
+}
+
+/** `demoForms`: that many demo forms (npm run demo:seed) in the database before the server starts. */
+export async function startServer(options: { admin?: AdminAccount; startTimeoutMs?: number; demoForms?: number } = {}): Promise<RunningServer> {
   const admin = options.admin ?? ADMIN
   const dataDir = await mkdtemp(join(tmpdir(), 'anchor-e2e-'))
   const outboxFile = join(dataDir, 'sms-outbox.jsonl')
@@ -130,6 +139,7 @@ export async function startServer(options: { admin?: AdminAccount; startTimeoutM
 
   try {
     await createAdmin(env, admin)
+    if (options.demoForms) await seedDemoForms(env, options.demoForms)
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true })
     throw error

@@ -1,0 +1,233 @@
+// Report speed at 10,000, 100,000 and 1,000,000 forms on PostgreSQL.
+//
+//   npm run bench:reports -- [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+//                            [--sizes 10000,100000,1000000] [--runs 30] [--out bench/RESULTS.md]
+//
+// Creates a scratch database `anchor_bench_reports` on that server (dropped and made again), adds
+// forms in steps up to each size, and after each step times every report page and report API
+// endpoint through the whole application (routing, session, queries, disclosure control, HTML),
+// in process with app.inject: no network. Forms are written with the service's own repository
+// (the form rows and the report totals in one transaction), spread over 45 teams and every month
+// since 2020; the integrity chain links are left out, as no report reads them.
+import { randomUUID } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { buildApp } from '../src/app.js'
+import { connectDatabase, type DatabaseHandle } from '../src/db/connect.js'
+import { migrate } from '../src/db/migrate.js'
+import { SeededRandom } from '../src/features/demo/random.js'
+import { demoAnswers } from '../src/features/demo/demo-answers.js'
+import { formDefinition } from '../src/features/forms/definition.js'
+import { insertMeetingForms, type NewMeetingForm } from '../src/features/forms/forms.repository.js'
+import { monthOf, monthsBack } from '../src/lib/months.js'
+import { municipalities, countyOfMunicipality, policeDepartmentOfMunicipality } from '../src/regions/index.js'
+import { testConfig } from '../test/fixtures/app.js'
+import { createUser, loginAs } from '../test/fixtures/factories.js'
+import { FakeSmsSender } from '../test/fixtures/fake-sms.js'
+
+const { values } = parseArgs({
+  options: {
+    'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    sizes: { type: 'string', default: '10000,100000,1000000' },
+    runs: { type: 'string', default: '30' },
+    out: { type: 'string', default: 'bench/RESULTS.md' },
+  },
+})
+const sizes = values.sizes.split(',').map(Number)
+const runs = Number(values.runs)
+const BENCH_DB = 'anchor_bench_reports'
+const TEAM_COUNT = 45
+const FORMS_PER_BATCH = 5000
+
+async function freshDatabase(serverUrl: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`)
+  await admin.query(`CREATE DATABASE ${BENCH_DB}`)
+  await admin.end()
+  const url = new URL(serverUrl)
+  url.pathname = `/${BENCH_DB}`
+  return url.toString()
+}
+
+interface BenchTeam {
+  id: string
+  userId: string
+  municipality: string
+}
+
+/** 45 teams in the largest municipalities of mainland Finland, one expert each. */
+async function createTeams(handle: DatabaseHandle): Promise<BenchTeam[]> {
+  const mainland = municipalities.filter((m) => countyOfMunicipality(m.code) && policeDepartmentOfMunicipality(m.code))
+  const chosen = mainland.filter((_, i) => i % Math.floor(mainland.length / TEAM_COUNT) === 0).slice(0, TEAM_COUNT)
+  const teams: BenchTeam[] = []
+  const now = new Date()
+  for (const [i, m] of chosen.entries()) {
+    const team = await handle.db
+      .insertInto('teams')
+      .values({
+        name: `Bench ${String(i + 1).padStart(2, '0')} ${m.nameFi}`,
+        police_department: policeDepartmentOfMunicipality(m.code)!.code,
+        wellbeing_county: countyOfMunicipality(m.code)!.code,
+        municipalities: [m.code],
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const user = await createUser(handle.db, { teamId: team.id, email: `bench-${i}@bench.invalid` })
+    teams.push({ id: team.id, userId: user.id, municipality: m.code })
+  }
+  return teams
+}
+
+async function addForms(handle: DatabaseHandle, teams: readonly BenchTeam[], count: number, random: SeededRandom, months: readonly string[]): Promise<void> {
+  for (let written = 0; written < count; written += FORMS_PER_BATCH) {
+    const forms: NewMeetingForm[] = []
+    for (let i = 0; i < Math.min(FORMS_PER_BATCH, count - written); i++) {
+      const team = teams[random.int(0, teams.length - 1)]!
+      const month = months[random.int(0, months.length - 1)]!
+      const home = random.chance(0.85) ? team.municipality : teams[random.int(0, teams.length - 1)]!.municipality
+      const answers = demoAnswers(random, month, home) as NewMeetingForm['answers']
+      const age = Number(answers.age)
+      forms.push({
+        id: randomUUID(),
+        teamId: team.id,
+        submittedBy: team.userId,
+        definitionVersion: formDefinition.version,
+        createdAt: new Date(),
+        answers,
+        under15: age < 15,
+        adultClient: age >= 18,
+        idempotencyKey: `bench-${randomUUID()}`,
+        requestHash: '0'.repeat(64),
+      })
+    }
+    await handle.db.transaction().execute((trx) => insertMeetingForms(trx, formDefinition, forms))
+    process.stdout.write(`\r  ${written + forms.length} / ${count} forms added`)
+  }
+  process.stdout.write('\n')
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  return sorted[Math.max(0, index)]!
+}
+
+interface Measurement {
+  name: string
+  size: number
+  median: number
+  p95: number
+}
+
+async function main(): Promise<void> {
+  const url = await freshDatabase(values['database-url'])
+  const handle = await connectDatabase({ databaseUrl: url })
+  await migrate(handle)
+  await handle.enterAppRole()
+  const teams = await createTeams(handle)
+  const currentYear = new Date().getFullYear()
+  const year = currentYear - 1
+  const months = monthsBack(monthOf(new Date()), 1000, '2020-01')
+  const random = new SeededRandom(2026)
+  const sms = new FakeSmsSender()
+  const app = await buildApp(testConfig(), { database: handle, sms, logger: false })
+  await app.ready()
+  const reader = await createUser(handle.db, { role: 'researcher', teamId: null })
+  const browser = await loginAs(app, sms, reader)
+  const someTeam = teams[0]!.id
+  const county = (await handle.db.selectFrom('teams').select('wellbeing_county').where('id', '=', someTeam).executeTakeFirstOrThrow()).wellbeing_county
+  const municipality = teams[0]!.municipality
+
+  const endpoints: [string, string][] = [
+    ['overview, country, year', `/reports?period=${year}`],
+    ['overview, county, quarter', `/reports?period=${year}-Q2&area=county:${county}`],
+    ['overview, one municipality, month', `/reports?period=${year}-05&area=municipality:${municipality}`],
+    ['question: topics by age group, country', `/reports/questions/meetingTopics?period=${year}&by=age`],
+    ['question: topics by age group, county, first meetings', `/reports/questions/meetingTopics?period=${year}&area=county:${county}&kind=first&by=age`],
+    ['question: referral services by gender', `/reports/questions/referralServices?period=${year}&by=gender`],
+    ['question: home municipality (310 rows)', `/reports/questions/homeMunicipality?period=${year}`],
+    ['question: gender by age, one municipality (counted from forms)', `/reports/questions/gender?period=${year}&area=municipality:${municipality}&by=age`],
+    ['areas: referred onward by county', `/reports/areas?period=${year}&level=county&question=referredOnward`],
+    ['areas: topics by team', `/reports/areas?period=${year}&level=team&question=meetingTopics`],
+    ['areas: gender by home municipality', `/reports/areas?period=${year}&level=municipality&question=gender`],
+    ['team activity, country', `/reports/activity`],
+    ['team annual report', `/reports/annual?team=${someTeam}&year=${year}`],
+    ['API overview', `/api/v1/reports/overview?period=${year}`],
+    ['API question: topics by age group', `/api/v1/reports/questions/meetingTopics?period=${year}&by=age`],
+    ['API areas: topics by team', `/api/v1/reports/areas?period=${year}&level=team&question=meetingTopics`],
+  ]
+
+  const results: Measurement[] = []
+  let stored = 0
+  for (const size of sizes) {
+    console.log(`Growing to ${size} forms`)
+    await addForms(handle, teams, size - stored, random, months)
+    stored = size
+    await handle.withConnection(async (run) => {
+      await run('VACUUM ANALYZE meeting_forms')
+      await run('VACUUM ANALYZE report_counts')
+    })
+    for (const [name, path] of endpoints) {
+      const times: number[] = []
+      for (let i = 0; i < runs + 3; i++) {
+        const started = process.hrtime.bigint()
+        const response = await browser.get(path)
+        const ms = Number(process.hrtime.bigint() - started) / 1e6
+        if (response.statusCode !== 200) throw new Error(`${path}: ${response.statusCode}`)
+        if (i >= 3) times.push(ms) // the first three warm caches and compiled templates
+      }
+      times.sort((a, b) => a - b)
+      const m = { name, size, median: percentile(times, 50), p95: percentile(times, 95) }
+      results.push(m)
+      console.log(`  ${name.padEnd(66)} median ${m.median.toFixed(1).padStart(7)} ms   p95 ${m.p95.toFixed(1).padStart(7)} ms`)
+    }
+  }
+  const rows = await handle.db.selectFrom('report_counts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  await app.close()
+  await handle.close()
+  writeFileSync(values.out, report(results, Number(rows.n)))
+  console.log(`Wrote ${values.out}`)
+}
+
+function report(results: readonly Measurement[], totalsRows: number): string {
+  const header = `| Endpoint | ${sizes.map((s) => `${s.toLocaleString('en')} forms: median / p95 (ms)`).join(' | ')} |`
+  const rule = `|---|${sizes.map(() => '---:').join('|')}|`
+  const names = [...new Set(results.map((r) => r.name))]
+  const lines = names.map((name) => {
+    const cells = sizes.map((size) => {
+      const m = results.find((r) => r.name === name && r.size === size)!
+      return `${m.median.toFixed(1)} / ${m.p95.toFixed(1)}`
+    })
+    return `| ${name} | ${cells.join(' | ')} |`
+  })
+  const worst = Math.max(...results.filter((r) => r.size === sizes[sizes.length - 1]).map((r) => r.p95))
+  return [
+    '# Benchmark results',
+    '',
+    '## Reports (`npm run bench:reports`)',
+    '',
+    `Run on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL on the same machine.`,
+    `Each endpoint was requested ${runs} times after 3 warm-up requests, through the whole application in process (session, queries, disclosure control, HTML or JSON); no network.`,
+    `Forms: ${TEAM_COUNT} teams, meetings spread evenly over every month since January 2020; the pages ask for ${new Date().getFullYear() - 1}, about ${Math.round(100 / (months() / 12))} % of all forms.`,
+    `After the largest size the running totals (report_counts) held ${totalsRows.toLocaleString('en')} rows.`,
+    '',
+    header,
+    rule,
+    ...lines,
+    '',
+    `Slowest 95th percentile at ${sizes[sizes.length - 1]!.toLocaleString('en')} forms: ${worst.toFixed(1)} ms.`,
+    '',
+  ].join('\n')
+}
+
+function months(): number {
+  const now = new Date()
+  return (now.getFullYear() - 2020) * 12 + now.getMonth() + 1
+}
+
+await main()
+process.exit(0)

@@ -1,0 +1,154 @@
+// Report tables and filters shaped for the templates: numbers formatted for the reader's language,
+// hidden counts as "<5" or "×" with a spoken explanation, and each published number also as a
+// data-value attribute, which is all the chart script ever reads (hidden numbers have none).
+import { translate, type Lang } from '../../i18n/index.js'
+import { policeDepartments, regionName, wellbeingCounties } from '../../regions/index.js'
+import { municipalities } from '../../regions/index.js'
+import { UNKNOWN_MUNICIPALITY } from '../forms/answer-columns.js'
+import { monthLabel } from '../forms/form-view.js'
+import type { ProtectedCount } from './disclosure.js'
+import { EARLIEST_YEAR, formatArea, formatPeriod, MEETING_KIND_FILTERS, type Period, type ReportFilters } from './report-filters.js'
+import type { ReportTable } from './report-table.js'
+import type { TeamRef } from './reports.service.js'
+
+const LOCALES: Record<Lang, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }
+
+export function formatCount(value: number, lang: Lang): string {
+  return new Intl.NumberFormat(LOCALES[lang]).format(value)
+}
+
+export function formatShare(share: number | null, lang: Lang): string {
+  if (share === null) return ''
+  return new Intl.NumberFormat(LOCALES[lang], { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share / 100)
+}
+
+export interface CellView {
+  readonly text: string
+  /** The number for the chart; absent when hidden. */
+  readonly value: number | null
+  readonly hidden: boolean
+  /** What a screen reader says for a hidden number. */
+  readonly spoken: string | null
+}
+
+export function cellView(count: ProtectedCount, lang: Lang, threshold: number): CellView {
+  switch (count.status) {
+    case 'published':
+      return { text: formatCount(count.value ?? 0, lang), value: count.value, hidden: false, spoken: null }
+    case 'primary':
+      return { text: `<${threshold}`, value: null, hidden: true, spoken: translate(lang, 'reports.hidden_small', { k: threshold }) }
+    case 'secondary':
+      return { text: '×', value: null, hidden: true, spoken: translate(lang, 'reports.hidden_secondary') }
+  }
+}
+
+export interface TableView {
+  readonly id: string
+  readonly title: string
+  readonly multipleChoice: boolean
+  readonly rowHeading: string
+  readonly columnHeading: string | null
+  readonly twoWay: boolean
+  readonly columns: readonly { code: string; label: string }[]
+  readonly rows: readonly { code: string; label: string; cells: CellView[]; total: CellView; share: string }[]
+  readonly totals: { label: string; cells: CellView[]; total: CellView }
+  readonly hasHidden: boolean
+  /** Charts of very long tables help nobody; the table is still there. */
+  readonly chart: 'bar' | 'line' | null
+  readonly totalColumnLabel: string
+}
+
+const MAX_CHART_ROWS = 40
+
+export function tableView(table: ReportTable, lang: Lang, threshold: number, chart: 'bar' | 'line' | null = 'bar'): TableView {
+  const cell = (c: ProtectedCount) => cellView(c, lang, threshold)
+  const rows = table.rows.map((r) => ({ code: r.code, label: r.label, cells: r.counts.map(cell), total: cell(r.total), share: formatShare(r.share, lang) }))
+  const totals = { label: table.totals.label, cells: table.totals.counts.map(cell), total: cell(table.totals.total) }
+  const hasHidden = [...rows.flatMap((r) => [...r.cells, r.total]), ...totals.cells, totals.total].some((c) => c.hidden)
+  return {
+    id: table.id,
+    title: table.title,
+    multipleChoice: table.multipleChoice,
+    rowHeading: table.rowHeading,
+    columnHeading: table.columnHeading,
+    twoWay: table.columns.length > 0,
+    columns: table.columns,
+    rows,
+    totals,
+    hasHidden,
+    chart: rows.length > MAX_CHART_ROWS || rows.length === 0 ? null : chart,
+    totalColumnLabel: translate(lang, table.columns.length > 0 ? 'reports.total' : 'reports.count'),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The filter form: fixed grids only
+
+interface Option {
+  readonly value: string
+  readonly label: string
+  readonly selected: boolean
+}
+interface OptionGroup {
+  readonly label: string
+  readonly options: readonly Option[]
+}
+
+function periodGroups(selected: Period, currentYear: number, lang: Lang): OptionGroup[] {
+  const chosen = formatPeriod(selected)
+  const groups: OptionGroup[] = []
+  for (let year = currentYear; year >= EARLIEST_YEAR; year--) {
+    const values = [
+      { value: String(year), label: translate(lang, 'reports.filters.whole_year', { year }) },
+      ...[1, 2, 3, 4].map((q) => ({ value: `${year}-Q${q}`, label: translate(lang, 'reports.filters.quarter', { year, quarter: q }) })),
+      ...Array.from({ length: 12 }, (_, i) => {
+        const month = `${year}-${String(i + 1).padStart(2, '0')}`
+        return { value: month, label: monthLabel(month, lang) }
+      }),
+    ]
+    groups.push({ label: String(year), options: values.map((v) => ({ ...v, selected: v.value === chosen })) })
+  }
+  return groups
+}
+
+function areaGroups(filters: ReportFilters, teams: readonly TeamRef[], lang: Lang): OptionGroup[] {
+  const chosen = formatArea(filters.area)
+  const locale = lang === 'sv' ? 'sv' : 'fi'
+  const option = (value: string, label: string) => ({ value, label, selected: value === chosen })
+  const sorted = <T extends { label: string }>(items: T[]) => items.sort((a, b) => a.label.localeCompare(b.label, locale))
+  return [
+    { label: translate(lang, 'reports.levels.country'), options: [option('country', translate(lang, 'reports.whole_country'))] },
+    { label: translate(lang, 'reports.levels.county'), options: sorted(wellbeingCounties.map((c) => option(`county:${c.code}`, regionName(c, lang)))) },
+    { label: translate(lang, 'reports.levels.police'), options: sorted(policeDepartments.map((d) => option(`police:${d.code}`, regionName(d, lang)))) },
+    { label: translate(lang, 'reports.levels.team'), options: teams.map((t) => option(`team:${t.id}`, t.name)) },
+    {
+      label: translate(lang, 'reports.levels.municipality'),
+      options: [
+        ...sorted(municipalities.map((m) => option(`municipality:${m.code}`, regionName(m, lang)))),
+        option(`municipality:${UNKNOWN_MUNICIPALITY}`, translate(lang, 'forms.municipality_unknown')),
+      ],
+    },
+  ]
+}
+
+export function filterView(filters: ReportFilters, teams: readonly TeamRef[], currentYear: number, lang: Lang, options: { kind?: boolean; period?: boolean } = {}) {
+  return {
+    periodGroups: options.period === false ? null : periodGroups(filters.period, currentYear, lang),
+    areaGroups: areaGroups(filters, teams, lang),
+    kinds:
+      options.kind === false
+        ? null
+        : MEETING_KIND_FILTERS.map((k) => ({ value: k, label: translate(lang, `reports.filters.kinds.${k}`), selected: k === filters.kind })),
+  }
+}
+
+export function periodLabel(period: Period, lang: Lang): string {
+  switch (period.type) {
+    case 'year':
+      return String(period.year)
+    case 'quarter':
+      return translate(lang, 'reports.filters.quarter', { year: period.year, quarter: period.quarter })
+    case 'month':
+      return monthLabel(formatPeriod(period), lang)
+  }
+}

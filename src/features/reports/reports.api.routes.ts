@@ -1,0 +1,110 @@
+// JSON report API: exactly the published numbers of each report page, with the same filters as
+// query parameters. Hidden counts come as { status: "primary" | "secondary", value: null }.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { ValidationError } from '../../errors.js'
+import { translate } from '../../i18n/index.js'
+import { formatArea, formatPeriod, reportQuerySchema, type ReportFilters } from './report-filters.js'
+import {
+  activityResponseSchema,
+  annualResponseSchema,
+  overviewResponseSchema,
+  tableResponseSchema,
+} from './reports.schemas.js'
+import {
+  activityReport,
+  activityYears,
+  annualReport,
+  areaReport,
+  loadTeams,
+  overviewReport,
+  parseFilters,
+  questionReport,
+  requireLevel,
+  requireQuestion,
+  requireSplit,
+  teamIdsInArea,
+} from './reports.service.js'
+import { z } from 'zod'
+
+const echo = (filters: ReportFilters) => ({ period: formatPeriod(filters.period), area: formatArea(filters.area), kind: filters.kind })
+
+export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
+  const disclosure = (request: FastifyRequest) => ({
+    threshold: app.deps.config.disclosureThreshold,
+    rules: translate(request.lang, 'reports.rules.api', { k_minus: app.deps.config.disclosureThreshold - 1 }),
+  })
+
+  app.get(
+    '/api/v1/reports/overview',
+    { schema: { querystring: reportQuerySchema, response: { 200: overviewResponseSchema } } },
+    async (request) => {
+      const teams = await loadTeams(app.deps)
+      const filters = parseFilters(app.deps, request.query as z.output<typeof reportQuerySchema>, teams)
+      const report = await overviewReport(app.deps, filters, teams, request.lang)
+      return { filters: echo(filters), disclosure: disclosure(request), ...report }
+    },
+  )
+
+  app.get(
+    '/api/v1/reports/questions/:questionId',
+    { schema: { querystring: reportQuerySchema, response: { 200: tableResponseSchema } } },
+    async (request) => {
+      const query = request.query as z.output<typeof reportQuerySchema>
+      const teams = await loadTeams(app.deps)
+      const filters = parseFilters(app.deps, query, teams)
+      const question = requireQuestion((request.params as { questionId: string }).questionId)
+      const split = requireSplit(query.by)
+      const table = await questionReport(app.deps, filters, teams, question, split, request.lang)
+      return { filters: { ...echo(filters), by: split?.id ?? null }, disclosure: disclosure(request), table }
+    },
+  )
+
+  app.get(
+    '/api/v1/reports/areas',
+    { schema: { querystring: reportQuerySchema, response: { 200: tableResponseSchema } } },
+    async (request) => {
+      const query = request.query as z.output<typeof reportQuerySchema>
+      const teams = await loadTeams(app.deps)
+      const filters = parseFilters(app.deps, query, teams)
+      const level = requireLevel(query.level)
+      const question = requireQuestion(query.question ?? 'meetingKind')
+      const table = await areaReport(app.deps, filters, teams, level, question, request.lang)
+      return { filters: { ...echo(filters), level, question: question.id }, disclosure: disclosure(request), table }
+    },
+  )
+
+  app.get(
+    '/api/v1/reports/activity',
+    { schema: { querystring: reportQuerySchema, response: { 200: activityResponseSchema } } },
+    async (request) => {
+      const teams = await loadTeams(app.deps)
+      const filters = parseFilters(app.deps, request.query as z.output<typeof reportQuerySchema>, teams)
+      if (filters.area.level === 'municipality') throw new ValidationError([{ field: 'area', code: 'not_by_municipality' }])
+      const report = await activityReport(app.deps, teamIdsInArea(filters.area, teams), activityYears(app.deps), request.lang)
+      return { filters: { area: formatArea(filters.area) }, disclosure: disclosure(request), tables: [report.meetings, report.participants, report.refusals] }
+    },
+  )
+
+  app.get(
+    '/api/v1/reports/annual',
+    { schema: { querystring: reportQuerySchema, response: { 200: annualResponseSchema } } },
+    async (request) => {
+      const query = request.query as z.output<typeof reportQuerySchema>
+      const teams = await loadTeams(app.deps)
+      const years = activityYears(app.deps)
+      const year = query.year === undefined ? years[0]! : /^\d{4}$/.test(query.year) ? Number(query.year) : NaN
+      const team = teams.find((t) => t.id === (query.team ?? request.actor?.teamId))
+      if (!years.includes(year)) throw new ValidationError([{ field: 'year', code: 'invalid_choice' }])
+      if (!team) throw new ValidationError([{ field: 'team', code: query.team === undefined ? 'required' : 'invalid_choice' }])
+      const report = await annualReport(app.deps, team, year, teams, request.lang)
+      return {
+        team: { id: team.id, name: team.name },
+        year,
+        disclosure: disclosure(request),
+        overview: report.overview,
+        tables: [...report.tables],
+        activity: [report.activity.meetings, report.activity.participants, report.activity.refusals],
+      }
+    },
+  )
+}

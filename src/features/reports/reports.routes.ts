@@ -1,0 +1,221 @@
+// Report pages for every logged-in user: overview, one question (optionally split), area comparison,
+// team activity and a team's printable annual report. Filters come from the URL; a filter off the
+// grid re-draws the page's filter form with an error summary instead of numbers.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ValidationError } from '../../errors.js'
+import { translate } from '../../i18n/index.js'
+import { monthOf } from '../../lib/months.js'
+import { questionDimensions, splitDimensions } from './report-dimensions.js'
+import { filtersQuery, reportQuerySchema, type ReportFilters, type ReportQuery } from './report-filters.js'
+import { dimensionLabel } from './report-labels.js'
+import { filterView, formatShare, periodLabel, tableView, cellView } from './report-view.js'
+import {
+  activityReport,
+  activityYears,
+  annualReport,
+  areaLabel,
+  areaReport,
+  COMPARISON_LEVELS,
+  loadTeams,
+  overviewReport,
+  parseFilters,
+  questionReport,
+  requireLevel,
+  requireQuestion,
+  requireSplit,
+  teamIdsInArea,
+  type TeamRef,
+} from './reports.service.js'
+
+const REPORT_PAGES = ['overview', 'questions', 'areas', 'activity', 'annual'] as const
+type ReportPage = (typeof REPORT_PAGES)[number]
+/** chart.js from node_modules, then our set-up that draws each chart from its table. */
+const CHART_SCRIPTS = ['/vendor/chart.js/chart.umd.min.js', '/static/reports.js']
+
+function parseQuery(query: unknown): ReportQuery {
+  const parsed = reportQuerySchema.safeParse(query ?? {})
+  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), code: i.message })))
+  return parsed.data
+}
+
+export async function reportsRoutes(app: FastifyInstance): Promise<void> {
+  const threshold = app.deps.config.disclosureThreshold
+  const currentYear = () => Number(monthOf(app.deps.clock.now()).slice(0, 4))
+
+  const common = (request: FastifyRequest, page: ReportPage, filters: ReportFilters | null, teams: readonly TeamRef[]) => ({
+    titleKey: `reports.pages.${page}`,
+    reportNav: REPORT_PAGES.map((p) => ({ href: p === 'overview' ? '/reports' : p === 'questions' ? '/reports/questions' : `/reports/${p}`, label: translate(request.lang, `reports.pages.${p}`), current: p === page })),
+    threshold,
+    thresholdMinus: threshold - 1,
+    filterSummary: filters
+      ? translate(request.lang, 'reports.filter_summary', {
+          period: periodLabel(filters.period, request.lang),
+          area: areaLabel(filters.area, teams, request.lang),
+          kind: translate(request.lang, `reports.filters.kinds.${filters.kind}`),
+        })
+      : null,
+  })
+
+  /** Runs a page; a filter off the grid gives the page's filter form with the errors (400). */
+  const reportPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    page: ReportPage,
+    render: (query: ReportQuery, teams: TeamRef[]) => Promise<Record<string, unknown>>,
+    template: string = page,
+  ) => {
+    const teams = await loadTeams(app.deps)
+    try {
+      const query = parseQuery(request.query)
+      return reply.page(`reports/${template}`, { pageScripts: CHART_SCRIPTS, ...(await render(query, teams)) })
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error
+      const fallback = parseFilters(app.deps, {}, teams)
+      return reply.page(
+        'reports/invalid',
+        {
+          ...common(request, page, null, teams),
+          formError: error.code,
+          errors: error.fields,
+          fieldLabels: Object.fromEntries(['period', 'area', 'kind', 'by', 'level', 'question', 'team', 'year'].map((f) => [f, translate(request.lang, `reports.filters.${f}`)])),
+          filters: filterView(fallback, teams, currentYear(), request.lang),
+          startHref: page === 'overview' ? '/reports' : `/reports/${page}`,
+        },
+        400,
+      )
+    }
+  }
+
+  const questionLinks = (request: FastifyRequest, filters: ReportFilters, currentId?: string) =>
+    questionDimensions().map((d) => ({
+      id: d.id,
+      label: dimensionLabel(d, request.lang),
+      href: `/reports/questions/${d.id}?${filtersQuery(filters)}`,
+      current: d.id === currentId,
+    }))
+
+  app.get('/reports', async (request, reply) =>
+    reportPage(request, reply, 'overview', async (query, teams) => {
+      const filters = parseFilters(app.deps, query, teams)
+      const report = await overviewReport(app.deps, filters, teams, request.lang)
+      const cell = (c: Parameters<typeof cellView>[0]) => cellView(c, request.lang, threshold)
+      return {
+        ...common(request, 'overview', filters, teams),
+        filters: filterView(filters, teams, currentYear(), request.lang),
+        action: '/reports',
+        figures: [
+          { key: 'forms', cell: cell(report.forms), share: '' },
+          { key: 'first_meetings', cell: cell(report.firstMeetings), share: formatShare(report.firstMeetingsShare, request.lang) },
+          { key: 'under_15', cell: cell(report.under15), share: formatShare(report.under15Share, request.lang) },
+          { key: 'referred', cell: cell(report.referred), share: formatShare(report.referredShare, request.lang) },
+        ],
+        medianResponseDays: report.medianResponseDays,
+        trend: tableView(report.trend, request.lang, threshold, 'line'),
+        questions: questionLinks(request, filters),
+        apiHref: `/api/v1/reports/overview?${filtersQuery(filters)}`,
+      }
+    }),
+  )
+
+  app.get('/reports/questions', async (request, reply) =>
+    reportPage(request, reply, 'questions', async (query, teams) => {
+      const filters = parseFilters(app.deps, query, teams)
+      return { ...common(request, 'questions', filters, teams), questions: questionLinks(request, filters) }
+    }),
+  )
+
+  app.get('/reports/questions/:questionId', async (request, reply) =>
+    reportPage(request, reply, 'questions', async (query, teams) => {
+      const filters = parseFilters(app.deps, query, teams)
+      const question = requireQuestion((request.params as { questionId: string }).questionId)
+      const split = requireSplit(query.by)
+      const table = await questionReport(app.deps, filters, teams, question, split, request.lang)
+      return {
+        ...common(request, 'questions', filters, teams),
+        titleText: dimensionLabel(question, request.lang),
+        filters: filterView(filters, teams, currentYear(), request.lang),
+        action: `/reports/questions/${question.id}`,
+        splits: [
+          { value: '', label: translate(request.lang, 'reports.filters.no_split'), selected: split === null },
+          ...splitDimensions()
+            .filter((d) => d.source.type === 'question' && d.id !== question.id)
+            .map((d) => ({ value: d.id, label: dimensionLabel(d, request.lang), selected: d.id === split?.id })),
+        ],
+        table: tableView(table, request.lang, threshold),
+        questions: questionLinks(request, filters, question.id),
+        apiHref: `/api/v1/reports/questions/${question.id}?${filtersQuery(filters, { by: split?.id })}`,
+      }
+    }, 'question'),
+  )
+
+  app.get('/reports/areas', async (request, reply) =>
+    reportPage(request, reply, 'areas', async (query, teams) => {
+      const filters = parseFilters(app.deps, query, teams)
+      const level = requireLevel(query.level)
+      const question = requireQuestion(query.question ?? 'meetingKind')
+      const table = await areaReport(app.deps, filters, teams, level, question, request.lang)
+      return {
+        ...common(request, 'areas', filters, teams),
+        filters: filterView(filters, teams, currentYear(), request.lang),
+        action: '/reports/areas',
+        levels: COMPARISON_LEVELS.map((l) => ({ value: l, label: translate(request.lang, `reports.levels.${l}`), selected: l === level })),
+        questionOptions: questionDimensions()
+          .filter((d) => !(d.kind === 'single' && d.source.type === 'question' && d.source.question.type === 'municipality'))
+          .map((d) => ({ value: d.id, label: dimensionLabel(d, request.lang), selected: d.id === question.id })),
+        table: tableView(table, request.lang, threshold),
+        apiHref: `/api/v1/reports/areas?${filtersQuery(filters, { level, question: question.id })}`,
+      }
+    }),
+  )
+
+  app.get('/reports/activity', async (request, reply) =>
+    reportPage(request, reply, 'activity', async (query, teams) => {
+      const filters = parseFilters(app.deps, query, teams)
+      if (filters.area.level === 'municipality') throw new ValidationError([{ field: 'area', code: 'not_by_municipality' }])
+      const years = activityYears(app.deps)
+      const report = await activityReport(app.deps, teamIdsInArea(filters.area, teams), years, request.lang)
+      return {
+        ...common(request, 'activity', filters, teams),
+        filterSummary: areaLabel(filters.area, teams, request.lang),
+        filters: filterView(filters, teams, currentYear(), request.lang, { kind: false, period: false }),
+        action: '/reports/activity',
+        tables: [report.meetings, report.participants, report.refusals].map((t) => tableView(t, request.lang, threshold)),
+        apiHref: `/api/v1/reports/activity?${filtersQuery(filters).replace(/^period=[^&]*&?/, '')}`,
+      }
+    }),
+  )
+
+  app.get('/reports/annual', async (request, reply) =>
+    reportPage(request, reply, 'annual', async (query, teams) => {
+      const { team: teamId, year: yearText } = query
+      const years = activityYears(app.deps)
+      const year = yearText === undefined ? years[0]! : /^\d{4}$/.test(yearText) ? Number(yearText) : NaN
+      const team = teams.find((t) => t.id === (teamId ?? request.actor?.teamId ?? teams[0]?.id))
+      const teamOptions = teams.map((t) => ({ value: t.id, label: t.name, selected: t.id === team?.id }))
+      const yearOptions = years.map((y) => ({ value: String(y), label: String(y), selected: y === year }))
+      if (!years.includes(year)) throw new ValidationError([{ field: 'year', code: 'invalid_choice' }])
+      if (teamId !== undefined && !team) throw new ValidationError([{ field: 'team', code: 'invalid_choice' }])
+      const base = { ...common(request, 'annual', null, teams), teamOptions, yearOptions, action: '/reports/annual' }
+      if (!team) return { ...base, noTeams: true }
+      const report = await annualReport(app.deps, team, year, teams, request.lang)
+      const cell = (c: Parameters<typeof cellView>[0]) => cellView(c, request.lang, threshold)
+      return {
+        ...base,
+        teamName: team.name,
+        year,
+        figures: [
+          { key: 'forms', cell: cell(report.overview.forms), share: '' },
+          { key: 'first_meetings', cell: cell(report.overview.firstMeetings), share: formatShare(report.overview.firstMeetingsShare, request.lang) },
+          { key: 'follow_ups', cell: cell(report.overview.followUps), share: '' },
+          { key: 'under_15', cell: cell(report.overview.under15), share: formatShare(report.overview.under15Share, request.lang) },
+          { key: 'referred', cell: cell(report.overview.referred), share: formatShare(report.overview.referredShare, request.lang) },
+        ],
+        medianResponseDays: report.overview.medianResponseDays,
+        trend: tableView(report.overview.trend, request.lang, threshold, null),
+        tables: report.tables.map((t) => tableView(t, request.lang, threshold, null)),
+        activityTables: [report.activity.meetings, report.activity.participants, report.activity.refusals].map((t) => tableView(t, request.lang, threshold, null)),
+        apiHref: `/api/v1/reports/annual?team=${team.id}&year=${year}`,
+      }
+    }),
+  )
+}

@@ -1,0 +1,195 @@
+// The report pages in a real browser, on a server filled with demo data: the overview with its chart
+// and table, changing filters (kept in the address), a question split by age group, the area
+// comparison, team activity and the annual report; every chart draws exactly the table's published
+// numbers; axe-core finds nothing on any report page in Finnish, Swedish or English.
+// Run with `npm run test:e2e` (Debian's Chromium at /usr/bin/chromium, a real server process).
+import t, { type Test } from 'tap'
+import type { Browser, Page } from 'playwright-core'
+import type { Lang } from '../../src/i18n/index.js'
+import { logIn } from './helpers/accounts.js'
+import { expectNoAxeViolations, launchBrowser, newContext } from './helpers/browser.js'
+import { consoleErrorCheck, h1, LANGS, switchLanguage, tr } from './helpers/pages.js'
+import { ADMIN, startServer, type RunningServer } from './helpers/server.js'
+
+const { watch, expectNoConsoleErrors } = consoleErrorCheck()
+let server: RunningServer
+let browser: Browser
+let page: Page
+const YEAR = new Date().getFullYear()
+
+t.before(async () => {
+  server = await startServer({ demoForms: 800 })
+  browser = await launchBrowser()
+  const context = await newContext(browser, server.baseUrl)
+  page = await context.newPage()
+  watch(page)
+  await logIn(page, server, ADMIN)
+})
+
+t.teardown(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+interface ChartCheck {
+  charts: number
+  drawn: number
+  mismatches: string[]
+}
+
+/** Every chart on the page against its table: the same published numbers, and nothing for a hidden cell. */
+async function chartsMatchTables(page: Page): Promise<ChartCheck> {
+  await page.waitForFunction(() => document.querySelectorAll('canvas[data-chart-for]').length === 0 || typeof (window as unknown as { Chart?: unknown }).Chart === 'function')
+  return page.evaluate(() => {
+    type ChartLike = { data: { labels: string[]; datasets: { data: (number | null)[] }[] } }
+    const ChartClass = (window as unknown as { Chart: { getChart(canvas: HTMLCanvasElement): ChartLike | undefined } }).Chart
+    const mismatches: string[] = []
+    let drawn = 0
+    const canvases = Array.from(document.querySelectorAll<HTMLCanvasElement>('canvas[data-chart-for]'))
+    for (const canvas of canvases) {
+      const chart = ChartClass.getChart(canvas)
+      const table = document.getElementById(canvas.dataset.chartFor ?? '')
+      if (!chart || !table) {
+        mismatches.push(`no chart or table for ${canvas.dataset.chartFor}`)
+        continue
+      }
+      drawn++
+      const series = Array.from(table.querySelectorAll<HTMLElement>('thead th[data-series]'))
+      const rows = Array.from(table.querySelectorAll('tbody tr'))
+      series.forEach((th, i) => {
+        rows.forEach((row, r) => {
+          const cell = row.querySelector<HTMLElement>(`td[data-col="${th.dataset.series}"]`)
+          const expected = cell?.dataset.value !== undefined ? Number(cell.dataset.value) : null
+          const actual = chart.data.datasets[i]?.data[r] ?? null
+          if (expected !== actual) mismatches.push(`${canvas.dataset.chartFor} row ${r} series ${i}: table ${expected}, chart ${actual}`)
+          const hiddenInTable = row.querySelectorAll('td.num--hidden').length > 0
+          if (hiddenInTable && cell === null && actual !== null) mismatches.push(`hidden number drawn in ${canvas.dataset.chartFor}`)
+        })
+      })
+    }
+    return { charts: canvases.length, drawn, mismatches }
+  })
+}
+
+async function pageChecks(t: Test, label: string): Promise<void> {
+  const check = await chartsMatchTables(page)
+  t.same(check.mismatches, [], `${label}: every chart draws its table's published numbers and nothing else`)
+  t.equal(check.drawn, check.charts, `${label}: every chart was drawn`)
+  t.notMatch(await page.locator('main').innerText(), /reports\.[a-z_]+\./, `${label}: no missing translation`)
+}
+
+t.test('the overview: key figures, the monthly chart and its table', async (t) => {
+  await page.locator('nav.main-nav a[href="/reports"]').click()
+  await page.waitForURL('**/reports')
+  await switchLanguage(page, 'en')
+  t.equal(await h1(page), tr('en', 'reports.pages.overview'))
+  t.ok(await page.locator('.figure').count() >= 5, 'key figures are shown')
+  t.ok(await page.locator('#table-trend tbody tr').count() === 12, 'twelve months in the trend table')
+  await pageChecks(t, 'overview')
+  expectNoConsoleErrors(t)
+})
+
+t.test('changing the filters keeps them in the address and shows the chosen view', async (t) => {
+  await page.goto('/reports')
+  await switchLanguage(page, 'en')
+  await page.selectOption('#field-period', String(YEAR - 1))
+  await page.selectOption('#field-area', 'county:08')
+  await page.selectOption('#field-kind', 'first')
+  await page.locator('form.report-filters button[type="submit"]').click()
+  await page.waitForURL((url) => url.searchParams.get('area') === 'county:08')
+  const url = new URL(page.url())
+  t.equal(url.searchParams.get('period'), String(YEAR - 1))
+  t.equal(url.searchParams.get('kind'), 'first')
+  t.match(await page.locator('.report-summary').innerText(), 'Pirkanmaa')
+  t.equal(await page.locator('#field-area').inputValue(), 'county:08', 'the chosen area stays selected')
+  await pageChecks(t, 'overview, filtered')
+
+  // the same view, opened from its address alone (bookmark or shared link)
+  const shared = await page.context().newPage()
+  await shared.goto(url.pathname + url.search)
+  t.equal(await shared.locator('#field-period').inputValue(), String(YEAR - 1))
+  t.equal(await shared.locator('.report-summary').innerText(), await page.locator('.report-summary').innerText())
+  await shared.close()
+  expectNoConsoleErrors(t)
+})
+
+t.test('a question split by age group, chosen with the keyboard', async (t) => {
+  await page.goto(`/reports/questions/meetingTopics?period=${YEAR}`)
+  await switchLanguage(page, 'en')
+  await page.locator('#field-by').focus()
+  await page.selectOption('#field-by', 'age')
+  await page.keyboard.press('Tab') // from the last filter to the Show button
+  t.equal(await page.evaluate(() => document.activeElement?.getAttribute('type')), 'submit')
+  await page.keyboard.press('Enter')
+  await page.waitForURL((url) => url.searchParams.get('by') === 'age')
+  const headers = await page.locator('#table-meetingTopics thead th').allInnerTexts()
+  t.same(headers.slice(1, 5), ['Under 12', '12–14', '15–17', '18 and over'])
+  t.match(await page.locator('#table-meetingTopics caption').innerText(), 'What is the meeting about?')
+  const datasets = await page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('canvas[data-chart-for="table-meetingTopics"]')!
+    return (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: unknown[] } } } }).Chart.getChart(canvas)!.data.datasets.length
+  })
+  t.equal(datasets, 4, 'one bar series per age group')
+  await pageChecks(t, 'question split by age')
+  expectNoConsoleErrors(t)
+})
+
+t.test('area comparison, team activity and the printable annual report', async (t) => {
+  await page.goto(`/reports/areas?period=${YEAR}&level=team&question=referredOnward`)
+  await switchLanguage(page, 'en')
+  t.equal(await page.locator('#table-referredOnward-by-team tbody tr').count(), 12, 'one row per demo team')
+  t.match(await page.locator('#table-referredOnward-by-team tfoot').innerText(), 'Whole country')
+  await pageChecks(t, 'area comparison')
+
+  await page.locator('nav.report-nav a[href="/reports/activity"]').click()
+  await page.waitForURL('**/reports/activity')
+  t.equal(await page.locator('table.report-table').count(), 3)
+  await pageChecks(t, 'team activity')
+
+  await page.locator('nav.report-nav a[href="/reports/annual"]').click()
+  await page.waitForURL('**/reports/annual')
+  const team = await page.locator('#field-team option').nth(1).getAttribute('value')
+  await page.selectOption('#field-team', team!)
+  await page.selectOption('#field-year', String(YEAR))
+  await page.locator('form.report-filters button[type="submit"]').click()
+  await page.waitForURL((url) => url.searchParams.get('team') === team)
+  t.ok(await page.locator('button[data-print]').isVisible(), 'a print button')
+  await page.emulateMedia({ media: 'print' })
+  t.notOk(await page.locator('form.report-filters').isVisible(), 'filters are not printed')
+  t.notOk(await page.locator('header.site-header').isVisible(), 'the site header is not printed')
+  t.ok(await page.locator('table.report-table').first().isVisible(), 'the tables are printed')
+  await page.emulateMedia({ media: 'screen' })
+  await pageChecks(t, 'annual report')
+  expectNoConsoleErrors(t)
+})
+
+t.test('an address with a period off the grid explains itself', async (t) => {
+  await page.goto('/reports?period=2019-02-30')
+  await switchLanguage(page, 'en')
+  t.match(await page.locator('.error-summary').innerText(), 'There is a problem')
+  t.equal(await page.evaluate(() => document.activeElement?.classList.contains('error-summary')), true, 'the summary has the focus')
+})
+
+const REPORT_PAGES = (team: string) => [
+  ['overview', '/reports'],
+  ['questions', '/reports/questions'],
+  ['question with split', `/reports/questions/meetingTopics?period=${YEAR}&by=age`],
+  ['area comparison', `/reports/areas?period=${YEAR}&level=county&question=referredOnward`],
+  ['team activity', '/reports/activity'],
+  ['annual report', `/reports/annual?team=${team}&year=${YEAR}`],
+  ['invalid filters', '/reports?period=1999'],
+]
+
+t.test('axe finds no violations on any report page in any language', async (t) => {
+  await page.goto('/reports/annual')
+  const team = (await page.locator('#field-team').inputValue()) || ''
+  for (const lang of LANGS as readonly Lang[]) {
+    for (const [label, path] of REPORT_PAGES(team)) {
+      await page.goto(path!)
+      await switchLanguage(page, lang)
+      await page.waitForLoadState('load')
+      await expectNoAxeViolations(page, t, `${label} (${lang})`)
+    }
+  }
+  expectNoConsoleErrors(t)
+})
