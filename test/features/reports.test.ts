@@ -65,6 +65,22 @@ t.test('the overview counts a new form at once and hides small numbers', async (
   t.same(february.total, { status: 'published', value: 8 })
 })
 
+t.test('the number of forms hidden in one overview table is hidden, and protected, in all of them', async (t) => {
+  const { app, sms } = await buildTestApp(t)
+  const user = await createUser(app.db)
+  // 4 first and 4 follow-up meetings: both small, so the 8 would give them away and is hidden too
+  await fileForms(app.deps, user, 4, { meetingMonth: `${YEAR}-03`, age: 16 })
+  await fileForms(app.deps, user, 4, { meetingMonth: `${YEAR}-03`, age: 16, meetingKind: 'follow_up', responseTimeDays: undefined })
+  const browser = await loginAs(app, sms, user)
+  const overview = (await browser.get(`/api/v1/reports/overview?period=${YEAR}`)).json()
+  t.same(overview.forms, { status: 'secondary', value: null })
+  t.same(overview.under15, { status: 'published', value: 0 })
+  t.same(overview.fifteenPlus, { status: 'secondary', value: null }, 'all eight are 15 or over: showing 8 here would undo the hiding')
+  const march = overview.trend.rows.find((r: { code: string }) => r.code === `${YEAR}-03`)
+  t.same(march.total, { status: 'secondary', value: null }, 'nor can the month give it away')
+  t.same(overview.trend.totals.total, { status: 'secondary', value: null })
+})
+
 t.test('a question split by another: first meetings about shoplifting in a county, by age group', async (t) => {
   const { app, sms } = await buildTestApp(t)
   const pirkanmaa = await createTeam(app.db, { wellbeingCounty: '08', policeDepartment: 'sisa-suomi', municipalities: ['837'] })

@@ -49,16 +49,9 @@ class Attacker {
 
   /** sum(left) = sum(right) */
   equal(left: readonly Known[], right: readonly Known[]): void {
-    const equation: Equation = { plus: [], minus: [], constant: 0 }
-    const collect = (terms: readonly Known[], sign: 1 | -1): void => {
-      for (const term of terms) {
-        if ('value' in term) (equation as { constant: number }).constant += sign * term.value
-        else (sign === 1 ? equation.plus : equation.minus).push(term.unknown)
-      }
-    }
-    collect(left, 1)
-    collect(right, -1)
-    this.equations.push(equation)
+    const unknowns = (terms: readonly Known[]): number[] => terms.flatMap((term) => ('unknown' in term ? [term.unknown] : []))
+    const known = (terms: readonly Known[]): number => add(terms.map((term) => ('value' in term ? term.value : 0)))
+    this.equations.push({ plus: unknowns(left), minus: unknowns(right), constant: known(left) - known(right) })
   }
 
   /** Names of sensitive unknowns that every solution pins to their true value. */

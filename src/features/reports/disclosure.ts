@@ -453,10 +453,12 @@ function statusAt(protection: NetworkProtection, index: number): NetworkStatus {
 // The public table kinds.
 
 /** A one-way table whose counts add up to the total, with the cells it could not protect. */
-export function protectOneWayDetailed(counts: readonly number[], rules: DisclosureRules): Audited<OneWayProtection> {
-  checkedThreshold(rules)
+export function protectOneWayDetailed(counts: readonly number[], rules: DisclosureRules, options: OneWayOptions = {}): Audited<OneWayProtection> {
+  const k = checkedThreshold(rules)
   counts.forEach((count, i) => checkCount(count, `counts[${i}]`))
-  const cells = oneWayNetwork(counts)
+  const sum = counts.reduce((a, b) => a + b, 0)
+  const forced: Partial<NetworkCell> = options.hideTotal && sum > 0 ? { locked: sum < k ? 'primary' : 'secondary' } : {}
+  const cells = oneWayNetwork(counts, forced)
   const protection = protectNetwork(2, cells, rules)
   const total = counts.length
   return {
@@ -466,9 +468,14 @@ export function protectOneWayDetailed(counts: readonly number[], rules: Disclosu
   }
 }
 
+export interface OneWayOptions {
+  /** The total is hidden in another table on the same page: hide it here too, and protect around it. */
+  readonly hideTotal?: boolean
+}
+
 /** A one-way table whose counts add up to the total (e.g. gender, age groups, months of a year, teams). */
-export function protectOneWay(counts: readonly number[], rules: DisclosureRules): OneWayProtection {
-  const { stillExposed: _, ...result } = protectOneWayDetailed(counts, rules)
+export function protectOneWay(counts: readonly number[], rules: DisclosureRules, options: OneWayOptions = {}): OneWayProtection {
+  const { stillExposed: _, ...result } = protectOneWayDetailed(counts, rules, options)
   return result
 }
 

@@ -48,6 +48,8 @@ export interface TableSpec {
   readonly totalLabel: string
   /** Drop rows whose total is zero (long lists such as municipalities); zeros stay visible elsewhere. */
   readonly dropEmptyRows?: boolean
+  /** One-way tables: the total is hidden elsewhere on the page, so hide it here and protect around it. */
+  readonly hideTotal?: boolean
 }
 
 /** Raw counts keyed by row code and column code ('' for a one-way table). */
@@ -75,7 +77,7 @@ export function buildTable(spec: TableSpec, counts: CountLookup, rules: Disclosu
   let grand: ProtectedCount
 
   if (oneWay && !spec.multipleChoice) {
-    const out = protectOneWay(rowsIn.map((r) => counts(r.code, '')), rules)
+    const out = protectOneWay(rowsIn.map((r) => counts(r.code, '')), rules, { hideTotal: spec.hideTotal ?? false })
     rowTotals = out.cells
     cells = rowsIn.map(() => [])
     columnTotals = []
@@ -120,14 +122,4 @@ export function buildTable(spec: TableSpec, counts: CountLookup, rules: Disclosu
 function requireBases(bases: ((column: string) => number) | undefined): (column: string) => number {
   if (!bases) throw new Error('a multiple-choice table needs the number of forms each column was asked on')
   return bases
-}
-
-/**
- * The same count may appear in several tables of one page (the overview's number of forms is the
- * total of four of them). Hiding a number in one table but showing it in another would undo the
- * protection, so a count hidden anywhere is hidden everywhere; hiding more never exposes anything.
- */
-export function strictest(...counts: ProtectedCount[]): ProtectedCount {
-  const hidden = counts.find((c) => c.status === 'primary') ?? counts.find((c) => c.status === 'secondary')
-  return hidden ?? counts[0]!
 }

@@ -30,7 +30,7 @@ import {
   type ReportQuery,
 } from './report-filters.js'
 import { areaName, categoriesOf, dimensionLabel } from './report-labels.js'
-import { buildTable, countLookup, strictest, type Category, type ReportTable } from './report-table.js'
+import { buildTable, countLookup, type Category, type ReportTable } from './report-table.js'
 import { countAsked, countForms, countOverview } from './report-counts.js'
 import { countActivity, listAllTeams, type FormScope } from './reports.repository.js'
 
@@ -128,24 +128,31 @@ export async function overviewReport(deps: AppDeps, filters: ReportFilters, team
   const counts = await countOverview(deps.db, scope)
   const months = monthsOf(filters.period)
   const get = (map: ReadonlyMap<string, number>, key: string) => map.get(key) ?? 0
-  const kinds = protectOneWay([get(counts.byKind, 'first'), get(counts.byKind, 'follow_up')], rules)
-  const ages = protectOneWay([get(counts.under15, 'yes'), get(counts.under15, 'no')], rules)
-  const referral = protectOneWay([get(counts.referred, 'yes'), get(counts.referred, 'no')], rules)
   const trendCounts = countLookup(months.map((m) => ({ row: m, split: '', forms: get(counts.byMonth, m) })))
-  const trend = buildTable(
-    {
-      id: 'trend',
-      title: translate(lang, 'reports.overview.trend_title'),
-      multipleChoice: false,
-      rowHeading: translate(lang, 'reports.month'),
-      rows: months.map((m) => ({ code: m, label: monthLabel(m, lang) })),
-      totalLabel: translate(lang, 'reports.total'),
-    },
-    trendCounts,
-    rules,
-  )
-  // the number of forms is the total of all four tables: hidden in one, hidden in all
-  const forms = strictest(trend.totals.total, kinds.total, ages.total, referral.total)
+  // the number of forms is the total of all four tables: hidden in one, it is hidden in all, and
+  // each is protected again around it, so that no table gives it away
+  const protectAll = (hideTotal: boolean) => ({
+    kinds: protectOneWay([get(counts.byKind, 'first'), get(counts.byKind, 'follow_up')], rules, { hideTotal }),
+    ages: protectOneWay([get(counts.under15, 'yes'), get(counts.under15, 'no')], rules, { hideTotal }),
+    referral: protectOneWay([get(counts.referred, 'yes'), get(counts.referred, 'no')], rules, { hideTotal }),
+    trend: buildTable(
+      {
+        id: 'trend',
+        title: translate(lang, 'reports.overview.trend_title'),
+        multipleChoice: false,
+        rowHeading: translate(lang, 'reports.month'),
+        rows: months.map((m) => ({ code: m, label: monthLabel(m, lang) })),
+        totalLabel: translate(lang, 'reports.total'),
+        hideTotal,
+      },
+      trendCounts,
+      rules,
+    ),
+  })
+  const first = protectAll(false)
+  const totalHidden = [first.kinds.total, first.ages.total, first.referral.total, first.trend.totals.total].some((c) => c.status !== 'published')
+  const { kinds, ages, referral, trend } = totalHidden ? protectAll(true) : first
+  const forms = trend.totals.total
   const firstMeetings = kinds.cells[0]!
   const nResponse = counts.responseDays.reduce((sum, r) => sum + r.forms, 0)
   return {
@@ -160,7 +167,7 @@ export async function overviewReport(deps: AppDeps, filters: ReportFilters, team
     under15Share: publishedShare(ages.cells[0]!, forms),
     referredShare: publishedShare(referral.cells[0]!, forms),
     medianResponseDays: statisticVisible(nResponse, rules) ? median(counts.responseDays) : null,
-    trend: forms === trend.totals.total ? trend : { ...trend, totals: { ...trend.totals, total: forms }, rows: trend.rows.map((r) => ({ ...r, share: null })) },
+    trend,
   }
 }
 
