@@ -130,6 +130,7 @@ export interface Database {
   virtu_authn_requests: VirtuAuthnRequestsTable
   virtu_consumed_assertions: VirtuConsumedAssertionsTable
   report_counts: ReportCountsTable
+  report_split_counts: ReportSplitCountsTable
   report_counts_builds: ReportCountsBuildsTable
 }
 
@@ -246,14 +247,24 @@ export interface MunicipalitiesTable {
   aland: boolean
 }
 
-/** Running report totals (migrations/0006_report_counts.sql): derived from meeting_forms. */
+/** Running report totals per team (migrations/0006_report_counts.sql): derived from meeting_forms. */
 export interface ReportCountsTable {
+  dimension: string
+  /** date, first day of the month */
+  meeting_month: string
+  team_id: string
+  meeting_kind: string
+  code: string
+  forms: number
+}
+
+/** Running report totals for the whole country, split by one single-valued answer. */
+export interface ReportSplitCountsTable {
   dimension: string
   split: string
   split_code: string
   /** date, first day of the month */
   meeting_month: string
-  team_id: string
   meeting_kind: string
   code: string
   forms: number

@@ -15,10 +15,8 @@ export interface CountedForm extends FactForm {
   readonly meetingKind: string
 }
 
-interface CountRow {
+interface TeamCountRow {
   dimension: string
-  split: string
-  split_code: string
   meeting_month: string
   team_id: string
   meeting_kind: string
@@ -26,47 +24,79 @@ interface CountRow {
   forms: number
 }
 
-/** Rows per statement: 8 parameters a row, well under the protocol's limit. */
-const ROWS_PER_UPSERT = 2000
+interface SplitCountRow {
+  dimension: string
+  split: string
+  split_code: string
+  meeting_month: string
+  meeting_kind: string
+  code: string
+  forms: number
+}
 
-function aggregate(forms: readonly CountedForm[]): CountRow[] {
-  const rows = new Map<string, CountRow>()
+/** Rows per statement: at most 7 parameters a row, well under the protocol's limit. */
+const ROWS_PER_UPSERT = 3000
+
+/** Adds one to a row of `rows` by key, creating it at 1. */
+function bump<T extends { forms: number }>(rows: Map<string, T>, key: string, create: () => Omit<T, 'forms'>): void {
+  const row = rows.get(key)
+  if (row) row.forms += 1
+  else rows.set(key, { ...create(), forms: 1 } as T)
+}
+
+// one order for every writer, so that concurrent upserts never wait on each other in a cycle
+const inKeyOrder = <T>(rows: Map<string, T>): T[] => [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row)
+
+function aggregate(forms: readonly CountedForm[]): { team: TeamCountRow[]; split: SplitCountRow[] } {
+  const team = new Map<string, TeamCountRow>()
+  const split = new Map<string, SplitCountRow>()
   for (const form of forms) {
+    const month = `${form.month}-01`
     const facts = factsOf(form)
-    for (const split of splitsOf(form)) {
-      for (const fact of facts) {
-        const key = [fact.dimension, split.split, form.month, form.teamId, form.meetingKind, split.code, fact.code].join('\u0000')
-        const row = rows.get(key)
-        if (row) row.forms += 1
-        else
-          rows.set(key, {
-            dimension: fact.dimension,
-            split: split.split,
-            split_code: split.code,
-            meeting_month: `${form.month}-01`,
-            team_id: form.teamId,
-            meeting_kind: form.meetingKind,
-            code: fact.code,
-            forms: 1,
-          })
+    const splits = splitsOf(form)
+    for (const fact of facts) {
+      bump(team, [fact.dimension, month, form.teamId, form.meetingKind, fact.code].join('\u0000'), () => ({
+        dimension: fact.dimension,
+        meeting_month: month,
+        team_id: form.teamId,
+        meeting_kind: form.meetingKind,
+        code: fact.code,
+      }))
+      for (const s of splits) {
+        bump(split, [fact.dimension, s.split, month, form.meetingKind, s.code, fact.code].join('\u0000'), () => ({
+          dimension: fact.dimension,
+          split: s.split,
+          split_code: s.code,
+          meeting_month: month,
+          meeting_kind: form.meetingKind,
+          code: fact.code,
+        }))
       }
     }
   }
-  // one order for every writer, so that concurrent upserts never wait on each other in a cycle
-  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row)
+  return { team: inKeyOrder(team), split: inKeyOrder(split) }
 }
 
 /** Adds forms to the running totals; call it in the transaction that inserts the forms. */
 export async function addToReportCounts(trx: Transaction<Database>, forms: readonly CountedForm[]): Promise<void> {
   const rows = aggregate(forms)
-  for (let start = 0; start < rows.length; start += ROWS_PER_UPSERT) {
+  for (let start = 0; start < rows.team.length; start += ROWS_PER_UPSERT) {
     await trx
       .insertInto('report_counts')
-      .values(rows.slice(start, start + ROWS_PER_UPSERT))
+      .values(rows.team.slice(start, start + ROWS_PER_UPSERT))
+      .onConflict((oc) =>
+        oc.columns(['dimension', 'meeting_month', 'team_id', 'meeting_kind', 'code']).doUpdateSet({ forms: sql`report_counts.forms + excluded.forms` }),
+      )
+      .execute()
+  }
+  for (let start = 0; start < rows.split.length; start += ROWS_PER_UPSERT) {
+    await trx
+      .insertInto('report_split_counts')
+      .values(rows.split.slice(start, start + ROWS_PER_UPSERT))
       .onConflict((oc) =>
         oc
-          .columns(['dimension', 'split', 'meeting_month', 'team_id', 'meeting_kind', 'split_code', 'code'])
-          .doUpdateSet({ forms: sql`report_counts.forms + excluded.forms` }),
+          .columns(['dimension', 'split', 'meeting_month', 'meeting_kind', 'split_code', 'code'])
+          .doUpdateSet({ forms: sql`report_split_counts.forms + excluded.forms` }),
       )
       .execute()
   }
@@ -74,7 +104,6 @@ export async function addToReportCounts(trx: Transaction<Database>, forms: reado
 
 /** The lock every writer of meeting_forms takes (integrity chain): no form slips in during a rebuild. */
 const CHAIN_LOCK = 7240002
-const FORMS_PER_READ = 5000
 
 /**
  * Builds the totals from every stored form unless the current layout is already built. Runs as the
@@ -86,28 +115,25 @@ export async function ensureReportCounts(db: Kysely<Database>): Promise<boolean>
     const built = await trx.selectFrom('report_counts_builds').select('layout').where('layout', '=', REPORT_COUNTS_LAYOUT).executeTakeFirst()
     if (built) return false
     await trx.deleteFrom('report_counts').execute()
-    let after = ''
-    for (;;) {
+    await trx.deleteFrom('report_split_counts').execute()
+    // month by month: a month's forms share most of their totals, so each month is a few upserts
+    const months = await trx.selectFrom('meeting_forms').select(sql<string>`to_char(meeting_month, 'YYYY-MM')`.as('month')).distinct().orderBy('month').execute()
+    for (const { month } of months) {
       const rows = await trx
         .selectFrom('meeting_forms')
         .selectAll()
-        .select(sql<string>`to_char(meeting_month, 'YYYY-MM')`.as('month_text'))
-        .where('id', '>', after === '' ? '00000000-0000-0000-0000-000000000000' : after)
-        .orderBy('id')
-        .limit(FORMS_PER_READ)
+        .where('meeting_month', '=', `${month}-01`)
         .execute()
-      if (rows.length === 0) break
       await addToReportCounts(
         trx,
         rows.map((row) => ({
           teamId: row.team_id,
-          month: row.month_text,
+          month,
           meetingKind: row.meeting_kind,
           under15: row.under_15,
-          answers: columnsToAnswers(formDefinition, { ...(row as unknown as Record<string, unknown>), meeting_month: row.month_text }),
+          answers: columnsToAnswers(formDefinition, { ...(row as unknown as Record<string, unknown>), meeting_month: month }),
         })),
       )
-      after = rows[rows.length - 1]!.id
     }
     await trx.deleteFrom('report_counts_builds').execute()
     await trx.insertInto('report_counts_builds').values({ layout: REPORT_COUNTS_LAYOUT, built_at: new Date() }).execute()
@@ -122,15 +148,15 @@ export async function ensureReportCounts(db: Kysely<Database>): Promise<boolean>
 export type CountGroup =
   | { readonly by: 'none' }
   | { readonly by: 'kind' }
+  | { readonly by: 'month' }
   | { readonly by: 'team' | 'county' | 'police' }
   | { readonly by: 'stored-split'; readonly split: string }
-  | { readonly by: 'month' }
 
 export interface CountScope {
   readonly from: string
   readonly to: string
   readonly teamIds: readonly string[] | null
-  /** A home municipality: read from the totals split by home municipality. */
+  /** A home municipality: read from the national totals split by home municipality. */
   readonly municipality: string | null
   readonly meetingKind: string | null
 }
@@ -141,6 +167,8 @@ function groupSql(group: CountGroup): RawBuilder<string> {
       return sql<string>`''`
     case 'kind':
       return sql<string>`c.meeting_kind`
+    case 'month':
+      return sql<string>`to_char(c.meeting_month, 'YYYY-MM')`
     case 'team':
       return sql<string>`c.team_id::text`
     case 'county':
@@ -149,35 +177,47 @@ function groupSql(group: CountGroup): RawBuilder<string> {
       return sql<string>`t.police_department`
     case 'stored-split':
       return sql<string>`c.split_code`
-    case 'month':
-      return sql<string>`to_char(c.meeting_month, 'YYYY-MM')`
   }
 }
 
-/** Totals of one dimension per code and group, for the forms in scope. */
+const byArea = (group: CountGroup) => group.by === 'team' || group.by === 'county' || group.by === 'police'
+
+/**
+ * Totals of one dimension per code and group, for the forms in scope; null when the totals do not
+ * hold that combination (a team's or region's forms split by an answer, or a home municipality
+ * with areas or splits): the caller then counts the forms themselves.
+ */
 export async function readReportCounts(
   db: Db,
   scope: CountScope,
   dimension: string,
   group: CountGroup,
-): Promise<{ code: string; group: string; forms: number }[]> {
-  if (scope.municipality !== null && group.by === 'stored-split') throw new Error('a municipality and a stored split cannot be read together')
-  const split = group.by === 'stored-split' ? group.split : scope.municipality !== null ? 'homeMunicipality' : ''
-  const conditions: RawBuilder<unknown>[] = [
+): Promise<{ code: string; group: string; forms: number }[] | null> {
+  const common: RawBuilder<unknown>[] = [
     sql`c.dimension = ${dimension}`,
-    sql`c.split = ${split}`,
     sql`c.meeting_month BETWEEN ${`${scope.from}-01`}::date AND ${`${scope.to}-01`}::date`,
   ]
-  if (scope.municipality !== null) conditions.push(sql`c.split_code = ${scope.municipality}`)
-  if (scope.teamIds !== null) {
-    conditions.push(scope.teamIds.length === 0 ? sql`false` : sql`c.team_id IN (${sql.join(scope.teamIds.map((id) => sql`${id}::uuid`))})`)
+  if (scope.meetingKind !== null) common.push(sql`c.meeting_kind = ${scope.meetingKind}`)
+  let from: RawBuilder<unknown>
+  if (group.by === 'stored-split') {
+    if (scope.teamIds !== null || scope.municipality !== null) return null
+    common.push(sql`c.split = ${group.split}`)
+    from = sql`report_split_counts c`
+  } else if (scope.municipality !== null) {
+    // a home municipality: the national totals split by home municipality, that one code
+    if (scope.teamIds !== null || byArea(group)) return null
+    common.push(sql`c.split = 'homeMunicipality'`, sql`c.split_code = ${scope.municipality}`)
+    from = sql`report_split_counts c`
+  } else {
+    if (scope.teamIds !== null) {
+      common.push(scope.teamIds.length === 0 ? sql`false` : sql`c.team_id IN (${sql.join(scope.teamIds.map((id) => sql`${id}::uuid`))})`)
+    }
+    from = group.by === 'county' || group.by === 'police' ? sql`report_counts c JOIN teams t ON t.id = c.team_id` : sql`report_counts c`
   }
-  if (scope.meetingKind !== null) conditions.push(sql`c.meeting_kind = ${scope.meetingKind}`)
-  const join = group.by === 'county' || group.by === 'police' ? sql`JOIN teams t ON t.id = c.team_id` : sql``
   const result = await sql<{ code: string; group: string; forms: number }>`
     SELECT c.code AS code, ${groupSql(group)} AS "group", sum(c.forms)::int AS forms
-    FROM report_counts c ${join}
-    WHERE ${sql.join(conditions, sql` AND `)}
+    FROM ${from}
+    WHERE ${sql.join(common, sql` AND `)}
     GROUP BY 1, 2`.execute(db)
   return result.rows
 }

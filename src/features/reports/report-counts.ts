@@ -10,7 +10,7 @@ import { rawCountBases, rawCountForms, type CountRow, type FormScope } from './r
 
 type Db = Kysely<Database> | Transaction<Database>
 
-/** How to group the totals by a single-valued split, or null when they cannot. */
+/** How to group the totals by a single-valued split, or null when they never hold it. */
 function groupOf(split: SingleValuedDimension | null, scope: FormScope): CountGroup | null {
   if (split === null) return { by: 'none' }
   const source = split.source
@@ -19,8 +19,15 @@ function groupOf(split: SingleValuedDimension | null, scope: FormScope): CountGr
     return { by: source.level }
   }
   if (split.id === 'meetingKind') return { by: 'kind' }
-  if ((STORED_SPLITS as readonly string[]).includes(split.id) && scope.municipality === null) return { by: 'stored-split', split: split.id }
+  if ((STORED_SPLITS as readonly string[]).includes(split.id)) return { by: 'stored-split', split: split.id }
   return null
+}
+
+/** Totals the overview always finds (no split): a missing combination is a programming error. */
+async function readAlways(db: Db, scope: FormScope, dimension: string, group: CountGroup) {
+  const counts = await readReportCounts(db, scope, dimension, group)
+  if (counts === null) throw new Error(`the report totals do not hold ${dimension} by ${group.by}`)
+  return counts
 }
 
 /** The group value of a 'none' group when a municipality filter stands in for a municipality split. */
@@ -34,21 +41,21 @@ export async function countForms(db: Db, scope: FormScope, row: Dimension, split
   if (row.kind === 'single' && row.source.type === 'area' && split !== null) {
     // areas as rows: read the question, grouped by area
     const group = groupOf(row, scope)
-    if (group === null) return rawCountForms(db, scope, row, split)
-    const counts = await readReportCounts(db, scope, split.id, group)
+    const counts = group === null ? null : await readReportCounts(db, scope, split.id, group)
+    if (group === null || counts === null) return rawCountForms(db, scope, row, split)
     return counts.map((c) => ({ row: groupValue(group, scope, c.group), split: c.code, forms: c.forms }))
   }
   const group = groupOf(split, scope)
-  if (group === null) return rawCountForms(db, scope, row, split)
-  const counts = await readReportCounts(db, scope, row.id, group)
+  const counts = group === null ? null : await readReportCounts(db, scope, row.id, group)
+  if (group === null || counts === null) return rawCountForms(db, scope, row, split)
   return counts.filter((c) => c.code !== ASKED).map((c) => ({ row: c.code, split: split === null ? '' : groupValue(group, scope, c.group), forms: c.forms }))
 }
 
 /** Per answer of `split`: the forms a multiple-choice question was asked on. */
 export async function countAsked(db: Db, scope: FormScope, question: Dimension & { kind: 'multiple' }, split: SingleValuedDimension | null): Promise<Map<string, number>> {
   const group = groupOf(split, scope)
-  if (group === null) return new Map((await rawCountBases(db, scope, question, split)).map((b) => [b.split, b.asked]))
-  const counts = await readReportCounts(db, scope, question.id, group)
+  const counts = group === null ? null : await readReportCounts(db, scope, question.id, group)
+  if (group === null || counts === null) return new Map((await rawCountBases(db, scope, question, split)).filter((b) => b.asked > 0).map((b) => [b.split, b.asked]))
   return new Map(counts.filter((c) => c.code === ASKED).map((c) => [split === null ? '' : groupValue(group, scope, c.group), c.forms]))
 }
 
@@ -63,11 +70,11 @@ export interface OverviewCounts {
 
 export async function countOverview(db: Db, scope: FormScope): Promise<OverviewCounts> {
   const [months, kinds, under15, referred, days] = await Promise.all([
-    readReportCounts(db, scope, FACT_FORMS, { by: 'month' }),
-    readReportCounts(db, scope, FACT_FORMS, { by: 'kind' }),
-    readReportCounts(db, scope, FACT_UNDER_15, { by: 'none' }),
-    readReportCounts(db, scope, 'referredOnward', { by: 'none' }),
-    readReportCounts(db, scope, FACT_RESPONSE_DAYS, { by: 'none' }),
+    readAlways(db, scope, FACT_FORMS, { by: 'month' }),
+    readAlways(db, scope, FACT_FORMS, { by: 'kind' }),
+    readAlways(db, scope, FACT_UNDER_15, { by: 'none' }),
+    readAlways(db, scope, 'referredOnward', { by: 'none' }),
+    readAlways(db, scope, FACT_RESPONSE_DAYS, { by: 'none' }),
   ])
   return {
     byMonth: new Map(months.map((c) => [c.group, c.forms])),

@@ -1,6 +1,7 @@
-// What one form adds to the running report totals (report_counts): one fact per answer of every
-// reported question (each chosen option of a multiple choice, plus "asked" when it was shown), the
-// form itself, under 15 or not, and the response time; each fact alone and once per split answer.
+// What one form adds to the running report totals: one fact per answer of every reported question
+// (each chosen option of a multiple choice, plus "asked" when it was shown), the form itself, under
+// 15 or not, and the response time; each fact for its team (report_counts) and, for the whole
+// country, once per stored split answer (report_split_counts).
 // Derived from the form definition, like every other report breakdown.
 import { formDefinition } from '../forms/definition.js'
 import type { Answers } from '../forms/submission-schema.js'
@@ -69,7 +70,7 @@ export function factsOf(form: FactForm): Fact[] {
   return facts
 }
 
-/** The splits a form's facts are also counted under: none (''), then each stored split's answer. */
+/** The stored splits' answers of a form, which its facts are also counted under nationally. */
 export function splitsOf(form: FactForm): { split: string; code: string }[] {
-  return [{ split: '', code: '' }, ...splitDimensions.map((d) => ({ split: d.id, code: singleCode(d, form.answers) }))]
+  return splitDimensions.map((d) => ({ split: d.id, code: singleCode(d, form.answers) }))
 }
