@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     ['overview, county, quarter', `/reports?period=${year}-Q2&area=county:${county}`],
     ['overview, one municipality, month', `/reports?period=${year}-05&area=municipality:${municipality}`],
     ['question: topics by age group, country', `/reports/questions/meetingTopics?period=${year}&by=age`],
-    ['question: topics by age group, county, first meetings', `/reports/questions/meetingTopics?period=${year}&area=county:${county}&kind=first&by=age`],
+    ['question: topics by age group, county, first meetings (counted from forms)', `/reports/questions/meetingTopics?period=${year}&area=county:${county}&kind=first&by=age`],
     ['question: referral services by gender', `/reports/questions/referralServices?period=${year}&by=gender`],
     ['question: home municipality (310 rows)', `/reports/questions/homeMunicipality?period=${year}`],
     ['question: gender by age, one municipality (counted from forms)', `/reports/questions/gender?period=${year}&area=municipality:${municipality}&by=age`],
@@ -202,15 +202,17 @@ async function main(): Promise<void> {
 }
 
 function report(results: readonly Measurement[], teamRows: number, splitRows: number): string {
-  const header = `| Endpoint | ${sizes.map((s) => `${s.toLocaleString('en')} forms: median / p95 (ms)`).join(' | ')} |`
-  const rule = `|---|${sizes.map(() => '---:').join('|')}|`
+  const header = `| Endpoint | ${sizes.map((s) => `${s.toLocaleString('en')} forms: median / p95 (ms)`).join(' | ')} | median, largest ÷ smallest |`
+  const rule = `|---|${sizes.map(() => '---:').join('|')}|---:|`
   const names = [...new Set(results.map((r) => r.name))]
   const lines = names.map((name) => {
     const cells = sizes.map((size) => {
       const m = results.find((r) => r.name === name && r.size === size)!
       return `${m.median.toFixed(1)} / ${m.p95.toFixed(1)}`
     })
-    return `| ${name} | ${cells.join(' | ')} |`
+    const first = results.find((r) => r.name === name && r.size === sizes[0])!
+    const last = results.find((r) => r.name === name && r.size === sizes[sizes.length - 1])!
+    return `| ${name} | ${cells.join(' | ')} | ×${(last.median / first.median).toFixed(1)} |`
   })
   const worst = Math.max(...results.filter((r) => r.size === sizes[sizes.length - 1]).map((r) => r.p95))
   return [
@@ -222,6 +224,8 @@ function report(results: readonly Measurement[], teamRows: number, splitRows: nu
     `Each endpoint was requested ${runs} times after 3 warm-up requests, through the whole application in process (session, queries, disclosure control, HTML or JSON); no network.`,
     `Forms: ${TEAM_COUNT} teams, meetings spread evenly over every month since January 2020; the pages ask for ${new Date().getFullYear() - 1}, about ${Math.round(100 / (months() / 12))} % of all forms.`,
     `After the largest size the running totals held ${teamRows.toLocaleString('en')} rows per team (report_counts) and ${splitRows.toLocaleString('en')} national split rows (report_split_counts).`,
+    'Pages read the running totals (report_counts per team, report_split_counts for the whole country split by one answer), whose size follows teams × months × answers rather than forms.',
+    'The endpoints marked *counted from forms* ask for what the totals do not hold (a team\'s or region\'s forms, or one home municipality\'s, split by another answer) and count that area\'s forms of the period through an index, so they grow with those forms.',
     '',
     header,
     rule,

@@ -2,7 +2,7 @@
 // inserts them), rebuilding the totals from meeting_forms when their layout changes, and reading
 // them for the report pages.
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
-import type { Database } from '../../db/schema.js'
+import type { Database, ReportCountsTable, ReportSplitCountsTable } from '../../db/schema.js'
 import { formDefinition } from '../forms/definition.js'
 import { columnsToAnswers } from '../forms/stored-form.js'
 import { factsOf, REPORT_COUNTS_LAYOUT, splitsOf, type FactForm } from './report-facts.js'
@@ -15,24 +15,8 @@ export interface CountedForm extends FactForm {
   readonly meetingKind: string
 }
 
-interface TeamCountRow {
-  dimension: string
-  meeting_month: string
-  team_id: string
-  meeting_kind: string
-  code: string
-  forms: number
-}
-
-interface SplitCountRow {
-  dimension: string
-  split: string
-  split_code: string
-  meeting_month: string
-  meeting_kind: string
-  code: string
-  forms: number
-}
+type TeamCountRow = ReportCountsTable
+type SplitCountRow = ReportSplitCountsTable
 
 /** Rows per statement: at most 7 parameters a row, well under the protocol's limit. */
 const ROWS_PER_UPSERT = 3000

@@ -34,12 +34,18 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
     rules: translate(request.lang, 'reports.rules.api', { k_minus: app.deps.config.disclosureThreshold - 1 }),
   })
 
+  /** The query, the teams and the filters every endpoint starts from (a filter off the grid is a 400). */
+  const start = async (request: FastifyRequest) => {
+    const query = request.query as z.output<typeof reportQuerySchema>
+    const teams = await loadTeams(app.deps)
+    return { query, teams, filters: parseFilters(app.deps, query, teams) }
+  }
+
   app.get(
     '/api/v1/reports/overview',
     { schema: { querystring: reportQuerySchema, response: { 200: overviewResponseSchema } } },
     async (request) => {
-      const teams = await loadTeams(app.deps)
-      const filters = parseFilters(app.deps, request.query as z.output<typeof reportQuerySchema>, teams)
+      const { teams, filters } = await start(request)
       const report = await overviewReport(app.deps, filters, teams, request.lang)
       return { filters: echo(filters), disclosure: disclosure(request), ...report }
     },
@@ -49,9 +55,7 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/reports/questions/:questionId',
     { schema: { querystring: reportQuerySchema, response: { 200: tableResponseSchema } } },
     async (request) => {
-      const query = request.query as z.output<typeof reportQuerySchema>
-      const teams = await loadTeams(app.deps)
-      const filters = parseFilters(app.deps, query, teams)
+      const { query, teams, filters } = await start(request)
       const question = requireQuestion((request.params as { questionId: string }).questionId)
       const split = requireSplit(query.by)
       const table = await questionReport(app.deps, filters, teams, question, split, request.lang)
@@ -63,9 +67,7 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/reports/areas',
     { schema: { querystring: reportQuerySchema, response: { 200: tableResponseSchema } } },
     async (request) => {
-      const query = request.query as z.output<typeof reportQuerySchema>
-      const teams = await loadTeams(app.deps)
-      const filters = parseFilters(app.deps, query, teams)
+      const { query, teams, filters } = await start(request)
       const level = requireLevel(query.level)
       const question = requireQuestion(query.question ?? 'meetingKind')
       const table = await areaReport(app.deps, filters, teams, level, question, request.lang)
@@ -77,8 +79,7 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
     '/api/v1/reports/activity',
     { schema: { querystring: reportQuerySchema, response: { 200: activityResponseSchema } } },
     async (request) => {
-      const teams = await loadTeams(app.deps)
-      const filters = parseFilters(app.deps, request.query as z.output<typeof reportQuerySchema>, teams)
+      const { teams, filters } = await start(request)
       if (filters.area.level === 'municipality') throw new ValidationError([{ field: 'area', code: 'not_by_municipality' }])
       const report = await activityReport(app.deps, teamIdsInArea(filters.area, teams), activityYears(app.deps), request.lang)
       return { filters: { area: formatArea(filters.area) }, disclosure: disclosure(request), tables: [report.meetings, report.participants, report.refusals] }
