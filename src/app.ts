@@ -14,6 +14,9 @@ import { formsRoutes } from './features/forms/forms.routes.js'
 import { healthRoutes } from './features/health/health.routes.js'
 import { homeRoutes } from './features/home/home.routes.js'
 import { languageRoutes } from './features/home/language.routes.js'
+import { apiDocsRoutes } from './features/api-docs/api-docs.routes.js'
+import { apiTokensRoutes } from './features/api-tokens/api-tokens.routes.js'
+import { exportsRoutes } from './features/exports/exports.routes.js'
 import { reportsApiRoutes } from './features/reports/reports.api.routes.js'
 import { reportsRoutes } from './features/reports/reports.routes.js'
 import { registrationRoutes } from './features/users/registration.routes.js'
@@ -27,6 +30,7 @@ import { authPlugin } from './plugins/auth.js'
 import { dbPlugin } from './plugins/db.js'
 import { depsPlugin } from './plugins/deps.js'
 import { errorsPlugin } from './plugins/errors.js'
+import { openApiPlugin } from './plugins/openapi.js'
 import { securityPlugin } from './plugins/security.js'
 import { viewsPlugin } from './plugins/views.js'
 
@@ -73,6 +77,7 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
   await app.register(viewsPlugin)
   await app.register(authPlugin)
   await app.register(errorsPlugin)
+  await app.register(openApiPlugin)
 
   await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', index: false })
   await app.register(fastifyStatic, {
@@ -95,5 +100,8 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
   await app.register(activityRoutes)
   await app.register(reportsRoutes)
   await app.register(reportsApiRoutes)
+  await app.register(exportsRoutes)
+  await app.register(apiTokensRoutes)
+  await app.register(apiDocsRoutes)
   return app
 }

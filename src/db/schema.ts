@@ -44,6 +44,11 @@ export const AUDIT_EVENTS = [
   'team_created',
   'team_updated',
   'admin_created',
+  'report_exported',
+  'codebook_exported',
+  'token_created',
+  'token_revoked',
+  'token_used',
 ] as const
 export type AuditEvent = (typeof AUDIT_EVENTS)[number]
 
@@ -132,6 +137,7 @@ export interface Database {
   report_counts: ReportCountsTable
   report_split_counts: ReportSplitCountsTable
   report_counts_builds: ReportCountsBuildsTable
+  api_tokens: ApiTokensTable
 }
 
 export type Team = Selectable<TeamsTable>
@@ -273,4 +279,17 @@ export interface ReportSplitCountsTable {
 export interface ReportCountsBuildsTable {
   layout: number
   built_at: Timestamp
+}
+
+/** Personal API tokens (migrations/0007_api_tokens.sql): only the hash of the token is stored. */
+export interface ApiTokensTable {
+  id: string
+  user_id: string
+  name: string
+  token_hash: string
+  created_at: Timestamp
+  expires_at: Timestamp
+  last_used_at: Date | null
+  revoked_at: Date | null
+  revoked_by: string | null
 }

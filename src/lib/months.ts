@@ -21,3 +21,15 @@ export function monthsBack(current: string, count: number, earliest = '0000-01')
   }
   return months
 }
+
+/** The moment a calendar day (YYYY-MM-DD) begins in Finnish time. */
+export function startOfFinnishDay(day: string): Date {
+  const utc = new Date(`${day}T00:00:00Z`)
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(utc)
+      .map((p) => [p.type, p.value]),
+  )
+  const wallAsUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute))
+  return new Date(utc.getTime() - (wallAsUtc - utc.getTime()))
+}

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { UserRole } from '../db/schema.js'
 import { AuthenticationRequiredError, ForbiddenError } from '../errors.js'
+import { auditTokenUse, resolveApiToken } from '../features/api-tokens/api-tokens.service.js'
 import { resolveSession, SESSION_ABSOLUTE_LIFETIME_MS, type Actor } from '../features/auth/session.service.js'
 
 export const SESSION_COOKIE = 'anchor_session'
@@ -23,6 +24,8 @@ declare module 'fastify' {
     public?: boolean
     /** Only these roles may use the route. */
     roles?: readonly UserRole[]
+    /** A personal API token may reach it (read-only report and export endpoints only). */
+    token?: boolean
   }
 }
 
@@ -60,6 +63,15 @@ export const authPlugin = fp(
     })
 
     app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      // A personal API token stands instead of a session, and only on the routes marked for it.
+      const authorization = request.headers.authorization
+      if (authorization !== undefined && /^Bearer /i.test(authorization)) {
+        request.actor = await resolveApiToken(app.deps, authorization.slice(7).trim())
+        if (!request.actor) throw new AuthenticationRequiredError()
+        if (!request.routeOptions.config.token) throw new ForbiddenError()
+        await auditTokenUse(app.deps, request.actor, request.routeOptions.url ?? '', request.ip)
+        return
+      }
       const token = request.cookies[SESSION_COOKIE]
       if (token) {
         let claims: SessionClaims | undefined

@@ -64,8 +64,17 @@ export interface AuditRow {
   details: Record<string, unknown>
 }
 
-export async function listAudit(db: Kysely<Database>, limit = 200): Promise<AuditRow[]> {
-  return db
+export interface AuditFilter {
+  readonly event?: AuditEvent
+  /** Entries where this user acted or was acted on. */
+  readonly userId?: string
+  /** From this moment (inclusive) to that one (exclusive). */
+  readonly from?: Date
+  readonly to?: Date
+}
+
+export async function listAudit(db: Kysely<Database>, limit = 200, filter: AuditFilter = {}): Promise<AuditRow[]> {
+  let query = db
     .selectFrom('audit_log as a')
     .leftJoin('users as actor', 'actor.id', 'a.actor_user_id')
     .leftJoin('users as subject', 'subject.id', 'a.subject_user_id')
@@ -79,7 +88,12 @@ export async function listAudit(db: Kysely<Database>, limit = 200): Promise<Audi
       'subject.name as subjectName',
       'a.details as details',
     ])
-    .orderBy('a.id', 'desc')
-    .limit(limit)
-    .execute()
+  if (filter.event) query = query.where('a.event', '=', filter.event)
+  if (filter.userId) {
+    const userId = filter.userId
+    query = query.where((eb) => eb.or([eb('a.actor_user_id', '=', userId), eb('a.subject_user_id', '=', userId)]))
+  }
+  if (filter.from) query = query.where('a.occurred_at', '>=', filter.from)
+  if (filter.to) query = query.where('a.occurred_at', '<', filter.to)
+  return query.orderBy('a.id', 'desc').limit(limit).execute()
 }

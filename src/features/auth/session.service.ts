@@ -18,6 +18,8 @@ export interface Actor {
   readonly role: UserRole
   readonly teamId: string | null
   readonly loginMethod: LoginMethod
+  /** Set when the request came with a personal API token instead of a session. */
+  readonly tokenId?: string
 }
 
 /**

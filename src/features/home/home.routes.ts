@@ -6,6 +6,6 @@ export async function homeRoutes(app: FastifyInstance): Promise<void> {
   app.get('/', async (request, reply) => {
     const actor = request.actor
     const team = actor?.teamId ? await findTeam(app.db, actor.teamId) : undefined
-    return reply.page('home/index', { titleKey: 'home.title', teamName: team?.name, mayFile: actor?.role !== 'researcher' && Boolean(team) })
+    return reply.page('home/index', { titleKey: 'home.title', teamName: team?.name, mayFile: actor?.role !== 'researcher' && Boolean(team), mayHoldTokens: actor?.role === 'researcher' || actor?.role === 'admin' })
   })
 }

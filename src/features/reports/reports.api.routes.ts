@@ -25,6 +25,9 @@ import {
   teamIdsInArea,
 } from './reports.service.js'
 import { z } from 'zod'
+import { tokenAccess, tokenRouteDocs } from '../api-tokens/token-access.js'
+
+const docs = (summary: string) => tokenRouteDocs('reports', summary)
 
 const echo = (filters: ReportFilters) => ({ period: formatPeriod(filters.period), area: formatArea(filters.area), kind: filters.kind })
 
@@ -43,7 +46,7 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/v1/reports/overview',
-    { schema: { querystring: reportQuerySchema, response: { 200: overviewResponseSchema } } },
+    { schema: { ...docs('The overview: key figures and meetings by month'), querystring: reportQuerySchema, response: { 200: overviewResponseSchema } }, config: tokenAccess },
     async (request) => {
       const { teams, filters } = await start(request)
       const report = await overviewReport(app.deps, filters, teams, request.lang)
@@ -53,7 +56,7 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/v1/reports/questions/:questionId',
-    { schema: { querystring: reportQuerySchema, response: { 200: tableResponseSchema } } },
+    { schema: { ...docs('One question of the form, optionally split by another (by=age, gender, …)'), querystring: reportQuerySchema, response: { 200: tableResponseSchema } }, config: tokenAccess },
     async (request) => {
       const { query, teams, filters } = await start(request)
       const question = requireQuestion((request.params as { questionId: string }).questionId)
@@ -65,7 +68,7 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/v1/reports/areas',
-    { schema: { querystring: reportQuerySchema, response: { 200: tableResponseSchema } } },
+    { schema: { ...docs('Area comparison: one question for every team, county, police department or home municipality (level=…)'), querystring: reportQuerySchema, response: { 200: tableResponseSchema } }, config: tokenAccess },
     async (request) => {
       const { query, teams, filters } = await start(request)
       const level = requireLevel(query.level)
@@ -77,7 +80,7 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/v1/reports/activity',
-    { schema: { querystring: reportQuerySchema, response: { 200: activityResponseSchema } } },
+    { schema: { ...docs('Team activity per year: coffee meetings, stakeholder meetings, participants, refusals'), querystring: reportQuerySchema, response: { 200: activityResponseSchema } }, config: tokenAccess },
     async (request) => {
       const { teams, filters } = await start(request)
       if (filters.area.level === 'municipality') throw new ValidationError([{ field: 'area', code: 'not_by_municipality' }])
@@ -88,7 +91,7 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/api/v1/reports/annual',
-    { schema: { querystring: reportQuerySchema, response: { 200: annualResponseSchema } } },
+    { schema: { ...docs('A team\'s annual report (team=…, year=…)'), querystring: reportQuerySchema, response: { 200: annualResponseSchema } }, config: tokenAccess },
     async (request) => {
       const query = request.query as z.output<typeof reportQuerySchema>
       const teams = await loadTeams(app.deps)

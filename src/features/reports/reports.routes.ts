@@ -38,6 +38,16 @@ function parseQuery(query: unknown): ReportQuery {
   return parsed.data
 }
 
+const EXPORT_FORMATS = ['csv', 'csv-excel', 'xlsx', 'json'] as const
+
+/** Download links of a page: its report API address, as an export in each format. */
+function exportLinks(request: FastifyRequest, apiHref: unknown) {
+  if (typeof apiHref !== 'string') return []
+  const href = apiHref.replace('/api/v1/reports/', '/api/v1/exports/')
+  const separator = href.includes('?') ? '&' : '?'
+  return EXPORT_FORMATS.map((format) => ({ href: `${href}${separator}format=${format}`, label: translate(request.lang, `reports.download.${format}`) }))
+}
+
 export async function reportsRoutes(app: FastifyInstance): Promise<void> {
   const threshold = app.deps.config.disclosureThreshold
   const currentYear = () => Number(monthOf(app.deps.clock.now()).slice(0, 4))
@@ -67,7 +77,8 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
     const teams = await loadTeams(app.deps)
     try {
       const query = parseQuery(request.query)
-      return reply.page(`reports/${template}`, { pageScripts: CHART_SCRIPTS, ...(await render(query, teams)) })
+      const data = await render(query, teams)
+      return reply.page(`reports/${template}`, { pageScripts: CHART_SCRIPTS, ...data, exportLinks: exportLinks(request, data.apiHref) })
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
       const fallback = parseFilters(app.deps, {}, teams)

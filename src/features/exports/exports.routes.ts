@@ -1,0 +1,82 @@
+// Downloads of every report view and of the codebook: CSV (standard, or for Excel in a Finnish or
+// Swedish locale), XLSX with metadata and codebook sheets, and JSON. The numbers are the page's.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { tokenAccess, tokenRouteDocs } from '../api-tokens/token-access.js'
+import { reportQuerySchema } from '../reports/report-filters.js'
+import { CODEBOOK_COLUMNS, codebookRows } from './codebook.js'
+import { toCsv } from './csv.js'
+import { asCells, EXPORT_COLUMNS } from './export-rows.js'
+import { auditExport, buildExport, type ExportBundle, type ExportView } from './exports.service.js'
+import { workbookOf } from './xlsx.js'
+
+export const EXPORT_FORMATS = ['csv', 'csv-excel', 'xlsx', 'json'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+export const exportQuerySchema = reportQuerySchema.extend({ format: z.enum(EXPORT_FORMATS, 'invalid_choice').optional() })
+const codebookQuerySchema = z.strictObject({ format: z.enum(EXPORT_FORMATS, 'invalid_choice').optional() }, { error: () => 'unknown_field' })
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+function attachment(reply: FastifyReply, fileName: string, type: string): FastifyReply {
+  return reply.header('content-type', type).header('content-disposition', `attachment; filename="${fileName}"`).header('cache-control', 'no-store')
+}
+
+async function sendBundle(reply: FastifyReply, bundle: ExportBundle, format: ExportFormat) {
+  const rows = bundle.rows.map(asCells)
+  const codebook = codebookRows().map((row) => CODEBOOK_COLUMNS.map((c) => row[c]))
+  switch (format) {
+    case 'csv':
+    case 'csv-excel':
+      return attachment(reply, `${bundle.fileName}.csv`, 'text/csv; charset=utf-8').send(toCsv([[...EXPORT_COLUMNS], ...rows], format === 'csv' ? 'standard' : 'excel'))
+    case 'xlsx':
+      return attachment(reply, `${bundle.fileName}.xlsx`, XLSX_TYPE).send(
+        await workbookOf([
+          { name: 'Data', columns: EXPORT_COLUMNS, rows },
+          { name: 'Metadata', columns: ['key', 'value'], rows: bundle.metadata.map(([k, v]) => [k, v]) },
+          { name: 'Codebook', columns: CODEBOOK_COLUMNS, rows: codebook },
+        ]),
+      )
+    case 'json':
+      return attachment(reply, `${bundle.fileName}.json`, 'application/json; charset=utf-8').send({
+        metadata: Object.fromEntries(bundle.metadata),
+        columns: EXPORT_COLUMNS,
+        rows: bundle.rows,
+      })
+  }
+}
+
+export async function exportsRoutes(app: FastifyInstance): Promise<void> {
+  const exportRoute = (view: ExportView, path: string) =>
+    app.get(path, { schema: { ...tokenRouteDocs('exports', `Download the ${view} report view as CSV, CSV for Excel, XLSX or JSON (format=…), with the same filters as the report`), querystring: exportQuerySchema }, config: tokenAccess }, async (request: FastifyRequest, reply) => {
+      const query = request.query as z.output<typeof exportQuerySchema>
+      const format = query.format ?? 'csv'
+      const { format: _, ...filters } = query
+      const bundle = await buildExport(app.deps, view, filters, (request.params as { questionId?: string }).questionId, request.actor!, request.lang)
+      await auditExport(app.deps, request.actor!, bundle, format, request.ip)
+      return sendBundle(reply, bundle, format)
+    })
+
+  exportRoute('overview', '/api/v1/exports/overview')
+  exportRoute('questions', '/api/v1/exports/questions/:questionId')
+  exportRoute('areas', '/api/v1/exports/areas')
+  exportRoute('activity', '/api/v1/exports/activity')
+  exportRoute('annual', '/api/v1/exports/annual')
+
+  app.get('/api/v1/codebook', { schema: { ...tokenRouteDocs('exports', 'The codebook: every question and code with Finnish, Swedish and English labels'), querystring: codebookQuerySchema }, config: tokenAccess }, async (request, reply) => {
+    const format = (request.query as z.output<typeof codebookQuerySchema>).format ?? 'csv'
+    const rows = codebookRows()
+    await auditExport(app.deps, request.actor!, 'codebook', format, request.ip)
+    const cells = rows.map((row) => CODEBOOK_COLUMNS.map((c) => row[c]))
+    const name = 'anchor-codebook'
+    switch (format) {
+      case 'csv':
+      case 'csv-excel':
+        return attachment(reply, `${name}.csv`, 'text/csv; charset=utf-8').send(toCsv([[...CODEBOOK_COLUMNS], ...cells], format === 'csv' ? 'standard' : 'excel'))
+      case 'xlsx':
+        return attachment(reply, `${name}.xlsx`, XLSX_TYPE).send(await workbookOf([{ name: 'Codebook', columns: CODEBOOK_COLUMNS, rows: cells }]))
+      case 'json':
+        return attachment(reply, `${name}.json`, 'application/json; charset=utf-8').send({ columns: CODEBOOK_COLUMNS, rows })
+    }
+  })
+}
