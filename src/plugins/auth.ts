@@ -68,8 +68,8 @@ export const authPlugin = fp(
       if (authorization !== undefined && /^Bearer /i.test(authorization)) {
         request.actor = await resolveApiToken(app.deps, authorization.slice(7).trim())
         if (!request.actor) throw new AuthenticationRequiredError()
-        if (!request.routeOptions.config.token) throw new ForbiddenError()
-        await auditTokenUse(app.deps, request.actor, request.routeOptions.url ?? '', request.ip)
+        const { token: tokenRoute, roles } = request.routeOptions.config
+        if (!tokenRoute || (roles && !roles.includes(request.actor.role))) throw new ForbiddenError()
         return
       }
       const token = request.cookies[SESSION_COOKIE]
@@ -91,6 +91,11 @@ export const authPlugin = fp(
         return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
       }
       if (config.roles && !config.roles.includes(request.actor.role)) throw new ForbiddenError()
+    })
+
+    // After the route's rate limit (an onRequest hook of its own): a refused request is not a use.
+    app.addHook('preHandler', async (request: FastifyRequest) => {
+      if (request.actor?.tokenId) await auditTokenUse(app.deps, request.actor, request.routeOptions.url ?? '', request.ip)
     })
   },
   { name: 'auth', dependencies: ['deps', 'security'] },

@@ -11,6 +11,7 @@ import { logIn } from './helpers/accounts.js'
 import { expectNoAxeViolations, launchBrowser, newContext } from './helpers/browser.js'
 import { consoleErrorCheck, LANGS, switchLanguage } from './helpers/pages.js'
 import { ADMIN, startServer, type RunningServer } from './helpers/server.js'
+import { parseCsv } from '../fixtures/csv.js'
 
 const { watch, expectNoConsoleErrors } = consoleErrorCheck()
 let server: RunningServer
@@ -47,27 +48,6 @@ t.test('an API token is made on its page and shown once', async (t) => {
   t.notMatch(await page.content(), token, 'the token is never shown again')
   expectNoConsoleErrors(t)
 })
-
-/** A tiny CSV reader: semicolons, quoted cells with doubled quotes. */
-function parseCsv(text: string, separator: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++
-      else if (c === '"') quoted = false
-      else cell += c
-    } else if (c === '"') quoted = true
-    else if (c === separator) row.push(cell), (cell = '')
-    else if (c === '\r') continue
-    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '')
-    else cell += c
-  }
-  return rows
-}
 
 t.test('with the token a program downloads the table the page shows, hidden cells and all', async (t) => {
   const query = `period=${YEAR}&level=county&question=meetingTopics`

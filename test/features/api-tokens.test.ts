@@ -131,4 +131,6 @@ t.test('tokens are rate limited', async (t) => {
     if (response.statusCode === 429) limited++
   }
   t.equal(limited, 5, `after ${TOKEN_REQUESTS_PER_MINUTE} requests a minute, 429`)
+  const uses = await app.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('event', '=', 'token_used').executeTakeFirstOrThrow()
+  t.equal(Number(uses.n), TOKEN_REQUESTS_PER_MINUTE, 'a refused request is not a use and leaves no audit entry')
 })

@@ -8,29 +8,9 @@ import { neutralise, toCsv } from '../../src/features/exports/csv.js'
 import { buildTestApp } from '../fixtures/app.js'
 import { createTeam, createUser, loginAs } from '../fixtures/factories.js'
 import { fileForms } from '../fixtures/reports.js'
+import { parseCsv } from '../fixtures/csv.js'
 
 const YEAR = String(new Date().getFullYear())
-
-/** A small CSV reader for the tests: quoted cells, doubled quotes, one separator. */
-function parseCsv(text: string, separator: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let cell = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++
-      else if (c === '"') quoted = false
-      else cell += c
-    } else if (c === '"') quoted = true
-    else if (c === separator) row.push(cell), (cell = '')
-    else if (c === '\r') continue
-    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '')
-    else cell += c
-  }
-  return rows
-}
 
 t.test('csv: byte-order mark, quoting, and no formula can run', async (t) => {
   t.equal(neutralise('=1+1'), "'=1+1")

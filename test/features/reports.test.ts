@@ -146,6 +146,7 @@ t.test('filters off the grid are refused with a clear message, on pages and in t
     t.equal(page.statusCode, 400, query)
     t.match(page.body, 'There is a problem')
     t.match(page.body, 'Open the report with the default choices')
+    t.match(page.body, 'id="field-period"', 'the filters are there to choose again')
     const api = await browser.get(`/api/v1/reports/overview?${query}`)
     t.equal(api.statusCode, 400, `API ${query}`)
     t.equal(api.json().error.code, 'validation_failed')
@@ -191,6 +192,24 @@ t.test('team activity per year and the printable annual report', async (t) => {
   const json = (await browser.get(`/api/v1/reports/annual?team=${team}&year=${YEAR}`)).json()
   t.same(json.overview.forms, { status: 'published', value: 9 })
   t.equal((await browser.get(`/reports/annual?team=${team}&year=1999`)).statusCode, 400)
+})
+
+t.test('the annual report shows one number of forms: hidden in one table, hidden in all', async (t) => {
+  const { app, sms } = await buildTestApp(t)
+  const user = await createUser(app.db)
+  // five boys and one girl: the gender table can only protect the one by hiding its total, 6
+  await fileForms(app.deps, user, 5, { meetingMonth: `${YEAR}-02` })
+  await fileForms(app.deps, user, 1, { meetingMonth: `${YEAR}-02`, gender: 'girl' })
+  const browser = await loginAs(app, sms, user)
+  const report = (await browser.get(`/api/v1/reports/annual?team=${user.teamId}&year=${YEAR}`)).json()
+  const gender = report.tables.find((table: { id: string }) => table.id === 'gender')
+  t.same(gender.totals.total, { status: 'secondary', value: null })
+  t.same(report.overview.forms, { status: 'secondary', value: null }, 'so the key figures do not show 6 either')
+  t.same(report.overview.referred, { status: 'secondary', value: null }, 'nor the six referred, which is the same number')
+  for (const table of report.tables) {
+    t.not(table.totals.total.status, 'published', `${table.id}: its total (or base) is hidden too`)
+  }
+  t.same(report.overview.trend.totals.total, { status: 'secondary', value: null })
 })
 
 t.test('no published count in any report answer lies between 1 and k-1', async (t) => {

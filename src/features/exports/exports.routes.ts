@@ -14,7 +14,10 @@ export const EXPORT_FORMATS = ['csv', 'csv-excel', 'xlsx', 'json'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 export const exportQuerySchema = reportQuerySchema.extend({ format: z.enum(EXPORT_FORMATS, 'invalid_choice').optional() })
-const codebookQuerySchema = z.strictObject({ format: z.enum(EXPORT_FORMATS, 'invalid_choice').optional() }, { error: () => 'unknown_field' })
+const codebookQuerySchema = z.strictObject(
+  { format: z.enum(EXPORT_FORMATS, 'invalid_choice').optional() },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_choice') },
+)
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 

@@ -15,6 +15,7 @@ import {
   activityYears,
   annualReport,
   areaLabel,
+  chooseAnnualReport,
   areaReport,
   loadTeams,
   overviewReport,
@@ -134,11 +135,8 @@ export async function buildExport(deps: AppDeps, view: ExportView, query: Report
       }
     }
     case 'annual': {
-      const years = activityYears(deps)
-      const year = query.year === undefined ? years[0]! : /^\d{4}$/.test(query.year) ? Number(query.year) : NaN
-      const team = teams.find((t) => t.id === (query.team ?? actor.teamId))
-      if (!years.includes(year)) throw new ValidationError([{ field: 'year', code: 'invalid_choice' }])
-      if (!team) throw new ValidationError([{ field: 'team', code: query.team === undefined ? 'required' : 'invalid_choice' }])
+      const { year, team } = chooseAnnualReport(deps, query, teams, actor.teamId ?? undefined)
+      if (!team) throw new ValidationError([{ field: 'team', code: 'required' }])
       const report = await annualReport(deps, team, year, teams, lang)
       return {
         view,

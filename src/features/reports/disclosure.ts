@@ -515,7 +515,7 @@ function twoWayNames(layout: TwoWayLayout): (index: number) => string {
 }
 
 /** A multiple-choice question over one base, with the cells it could not protect. */
-export function protectMultipleChoiceDetailed(counts: readonly number[], base: number, rules: DisclosureRules): Audited<MultipleChoiceProtection> {
+export function protectMultipleChoiceDetailed(counts: readonly number[], base: number, rules: DisclosureRules, options: MultipleChoiceOptions = {}): Audited<MultipleChoiceProtection> {
   const k = checkedThreshold(rules)
   checkCount(base, 'base')
   counts.forEach((count, i) => {
@@ -523,7 +523,8 @@ export function protectMultipleChoiceDetailed(counts: readonly number[], base: n
     if (count > base) throw new Error(`counts[${i}] (${count}) is larger than the base (${base})`)
   })
   // The base is shared by every option, so it is decided once, as a plain count, and never hidden later.
-  const baseStatus = protectSingleCountStatus(base, k)
+  const forced: NetworkStatus | undefined = options.hideBase && base > 0 ? (base < k ? 'primary' : 'secondary') : undefined
+  const baseStatus = forced ?? protectSingleCountStatus(base, k)
   const stillExposed: string[] = []
   const statuses = counts.map((count, i) => {
     // Per option: chosen r -> g, not chosen (implicit) r -> g, base g -> r.
@@ -542,8 +543,13 @@ export function protectMultipleChoiceDetailed(counts: readonly number[], base: n
  * A multiple-choice question: counts[i] = forms that chose option i; base = forms the question was
  * asked on. The implicit complement base - counts[i] is protected too.
  */
-export function protectMultipleChoice(counts: readonly number[], base: number, rules: DisclosureRules): MultipleChoiceProtection {
-  const { stillExposed: _, ...result } = protectMultipleChoiceDetailed(counts, base, rules)
+export interface MultipleChoiceOptions {
+  /** The base is hidden in another table on the same page: hide it here too. */
+  readonly hideBase?: boolean
+}
+
+export function protectMultipleChoice(counts: readonly number[], base: number, rules: DisclosureRules, options: MultipleChoiceOptions = {}): MultipleChoiceProtection {
+  const { stillExposed: _, ...result } = protectMultipleChoiceDetailed(counts, base, rules, options)
   return result
 }
 

@@ -3,12 +3,13 @@
 // 15 or not, and the response time; each fact for its team (report_counts) and, for the whole
 // country, once per stored split answer (report_split_counts).
 // Derived from the form definition, like every other report breakdown.
+import { createHash } from 'node:crypto'
 import { formDefinition } from '../forms/definition.js'
 import type { Answers } from '../forms/submission-schema.js'
 import { NOT_ASKED, questionDimensions, type Dimension } from './report-dimensions.js'
 
-/** Raised whenever what a fact is changes, so that the totals are rebuilt at the next start. */
-export const REPORT_COUNTS_LAYOUT = 1
+/** Raised whenever factsOf() changes what a fact means; the definition's shape counts by itself (below). */
+const FACTS_VERSION = 1
 
 /** Single-valued questions the totals are also kept split by (besides the kind of meeting, a column). */
 export const STORED_SPLITS = ['gender', 'age', 'clientRole', 'referredOnward', 'homeMunicipality'] as const
@@ -49,6 +50,21 @@ const splitDimensions = STORED_SPLITS.map((id) => {
   if (!dimension || dimension.kind !== 'single') throw new Error(`stored split ${id} is not a single-valued reported question`)
   return dimension
 })
+
+/**
+ * Which layout the running totals are built in: the facts version plus the shape of the reported
+ * questions (their ids, kinds and bands) and the stored splits. When any of them changes, the
+ * totals are rebuilt from the forms at the next start, so that they never follow an old layout.
+ */
+export const REPORT_COUNTS_LAYOUT: number = (() => {
+  const shape = JSON.stringify({
+    facts: FACTS_VERSION,
+    splits: STORED_SPLITS,
+    dimensions: dimensions.map((d) => [d.id, d.kind, d.kind === 'single' && d.source.type === 'question' && d.source.question.type === 'integer' ? d.source.question.bands : null]),
+  })
+  // a positive 28-bit number: the builds table keys it as an integer
+  return 1 + Number.parseInt(createHash('sha256').update(shape).digest('hex').slice(0, 7), 16)
+})()
 
 export function factsOf(form: FactForm): Fact[] {
   const facts: Fact[] = [

@@ -48,7 +48,7 @@ export interface TableSpec {
   readonly totalLabel: string
   /** Drop rows whose total is zero (long lists such as municipalities); zeros stay visible elsewhere. */
   readonly dropEmptyRows?: boolean
-  /** One-way tables: the total is hidden elsewhere on the page, so hide it here and protect around it. */
+  /** One-way tables: the total (a multiple choice's base) is hidden elsewhere on the page, so hide it here and protect around it. */
   readonly hideTotal?: boolean
 }
 
@@ -83,7 +83,7 @@ export function buildTable(spec: TableSpec, counts: CountLookup, rules: Disclosu
     columnTotals = []
     grand = out.total
   } else if (oneWay) {
-    const out = protectMultipleChoice(rowsIn.map((r) => counts(r.code, '')), requireBases(bases)(''), rules)
+    const out = protectMultipleChoice(rowsIn.map((r) => counts(r.code, '')), requireBases(bases)(''), rules, { hideBase: spec.hideTotal ?? false })
     rowTotals = out.cells
     cells = rowsIn.map(() => [])
     columnTotals = []

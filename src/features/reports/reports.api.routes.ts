@@ -14,6 +14,7 @@ import {
   activityReport,
   activityYears,
   annualReport,
+  chooseAnnualReport,
   areaReport,
   loadTeams,
   overviewReport,
@@ -95,11 +96,8 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const query = request.query as z.output<typeof reportQuerySchema>
       const teams = await loadTeams(app.deps)
-      const years = activityYears(app.deps)
-      const year = query.year === undefined ? years[0]! : /^\d{4}$/.test(query.year) ? Number(query.year) : NaN
-      const team = teams.find((t) => t.id === (query.team ?? request.actor?.teamId))
-      if (!years.includes(year)) throw new ValidationError([{ field: 'year', code: 'invalid_choice' }])
-      if (!team) throw new ValidationError([{ field: 'team', code: query.team === undefined ? 'required' : 'invalid_choice' }])
+      const { year, team } = chooseAnnualReport(app.deps, query, teams, request.actor?.teamId ?? undefined)
+      if (!team) throw new ValidationError([{ field: 'team', code: 'required' }])
       const report = await annualReport(app.deps, team, year, teams, request.lang)
       return {
         team: { id: team.id, name: team.name },

@@ -14,6 +14,7 @@ import {
   activityYears,
   annualReport,
   areaLabel,
+  chooseAnnualReport,
   areaReport,
   COMPARISON_LEVELS,
   loadTeams,
@@ -82,6 +83,7 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
       const fallback = parseFilters(app.deps, {}, teams)
+      const start = page === 'overview' ? '/reports' : `/reports/${page}`
       return reply.page(
         'reports/invalid',
         {
@@ -90,7 +92,9 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
           errors: error.fields,
           fieldLabels: Object.fromEntries(['period', 'area', 'kind', 'by', 'level', 'question', 'team', 'year'].map((f) => [f, translate(request.lang, `reports.filters.${f}`)])),
           filters: filterView(fallback, teams, currentYear(), request.lang),
-          startHref: page === 'overview' ? '/reports' : `/reports/${page}`,
+          // the same page again, unless the page itself (the question) is what is wrong
+          action: error.fields.some((f) => f.field === 'question') ? start : request.url.split('?')[0],
+          startHref: start,
         },
         400,
       )
@@ -198,14 +202,9 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/reports/annual', async (request, reply) =>
     reportPage(request, reply, 'annual', async (query, teams) => {
-      const { team: teamId, year: yearText } = query
-      const years = activityYears(app.deps)
-      const year = yearText === undefined ? years[0]! : /^\d{4}$/.test(yearText) ? Number(yearText) : NaN
-      const team = teams.find((t) => t.id === (teamId ?? request.actor?.teamId ?? teams[0]?.id))
+      const { year, years, team } = chooseAnnualReport(app.deps, query, teams, request.actor?.teamId ?? teams[0]?.id)
       const teamOptions = teams.map((t) => ({ value: t.id, label: t.name, selected: t.id === team?.id }))
       const yearOptions = years.map((y) => ({ value: String(y), label: String(y), selected: y === year }))
-      if (!years.includes(year)) throw new ValidationError([{ field: 'year', code: 'invalid_choice' }])
-      if (teamId !== undefined && !team) throw new ValidationError([{ field: 'team', code: 'invalid_choice' }])
       const base = { ...common(request, 'annual', null, teams), teamOptions, yearOptions, action: '/reports/annual' }
       if (!team) return { ...base, noTeams: true }
       const report = await annualReport(app.deps, team, year, teams, request.lang)

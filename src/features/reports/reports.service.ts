@@ -122,7 +122,13 @@ export function median(histogram: readonly { days: number; forms: number }[]): n
   return n % 2 === 1 ? valueAt((n - 1) / 2) : (valueAt(n / 2 - 1) + valueAt(n / 2)) / 2
 }
 
-export async function overviewReport(deps: AppDeps, filters: ReportFilters, teams: readonly TeamRef[], lang: Lang): Promise<OverviewReport> {
+export async function overviewReport(
+  deps: AppDeps,
+  filters: ReportFilters,
+  teams: readonly TeamRef[],
+  lang: Lang,
+  options: { hideForms?: boolean } = {},
+): Promise<OverviewReport> {
   const rules = disclosureRules(deps)
   const scope = scopeOf(filters, teams)
   const counts = await countOverview(deps.db, scope)
@@ -149,9 +155,9 @@ export async function overviewReport(deps: AppDeps, filters: ReportFilters, team
       rules,
     ),
   })
-  const first = protectAll(false)
+  const first = protectAll(options.hideForms ?? false)
   const totalHidden = [first.kinds.total, first.ages.total, first.referral.total, first.trend.totals.total].some((c) => c.status !== 'published')
-  const { kinds, ages, referral, trend } = totalHidden ? protectAll(true) : first
+  const { kinds, ages, referral, trend } = totalHidden && !options.hideForms ? protectAll(true) : first
   const forms = trend.totals.total
   const firstMeetings = kinds.cells[0]!
   const nResponse = counts.responseDays.reduce((sum, r) => sum + r.forms, 0)
@@ -200,6 +206,7 @@ async function questionTable(
   teams: readonly TeamRef[],
   lang: Lang,
   columnsOverride?: readonly Category[],
+  hideTotal = false,
 ): Promise<ReportTable> {
   const names = teamNameMap(teams)
   const [counts, baseOf] = await Promise.all([
@@ -218,6 +225,7 @@ async function questionTable(
       columns,
       totalLabel: totalLabel(question, lang),
       dropEmptyRows: question.kind === 'single' && question.source.type === 'question' && question.source.question.type === 'municipality',
+      hideTotal,
     },
     countLookup(counts),
     disclosureRules(deps),
@@ -407,6 +415,24 @@ export const ANNUAL_REPORT_QUESTIONS = [
   'usefulness',
 ] as const
 
+/**
+ * The team and year of an annual report from the query: the year defaults to the current one, the
+ * team to the reader's own (or, on the page, the first team). A year off the list or an unknown team is a 400.
+ */
+export function chooseAnnualReport(
+  deps: AppDeps,
+  query: { team?: string | undefined; year?: string | undefined },
+  teams: readonly TeamRef[],
+  defaultTeamId: string | undefined,
+): { year: number; years: number[]; team: TeamRef | undefined } {
+  const years = activityYears(deps)
+  const year = query.year === undefined ? years[0]! : /^\d{4}$/.test(query.year) ? Number(query.year) : NaN
+  if (!years.includes(year)) throw new ValidationError([{ field: 'year', code: 'invalid_choice' }])
+  const team = teams.find((t) => t.id === (query.team ?? defaultTeamId))
+  if (query.team !== undefined && !team) throw new ValidationError([{ field: 'team', code: 'invalid_choice' }])
+  return { year, years, team }
+}
+
 export interface AnnualReport {
   readonly team: TeamRef
   readonly year: number
@@ -419,11 +445,23 @@ export async function annualReport(deps: AppDeps, team: TeamRef, year: number, t
   const filters: ReportFilters = { period: { type: 'year', year }, area: { level: 'team', code: team.id }, kind: 'all' }
   const scope = scopeOf(filters, teams)
   const questions = ANNUAL_REPORT_QUESTIONS.map((id) => questionDimensions().find((d) => d.id === id)).filter((d): d is Dimension => d !== undefined)
-  const [overview, tables, activity] = await Promise.all([
-    overviewReport(deps, filters, teams, lang),
-    Promise.all(questions.map((q) => questionTable(deps, scope, q, null, teams, lang))),
-    activityReport(deps, [team.id], [year], lang),
-  ])
+  // One page, one number of forms: every table's total (or a multiple choice's base) is that number,
+  // except a follow-up question's, which is the count of the answer that shows it. A number hidden in
+  // one table is hidden in all of them, and each table is protected again around it.
+  const build = async (hideForms: boolean) => {
+    const overview = await overviewReport(deps, filters, teams, lang, { hideForms })
+    const hidden = (count: ProtectedCount) => count.status !== 'published'
+    const totalHidden = (q: Dimension) =>
+      q.kind === 'multiple' && q.question.showWhen ? q.question.showWhen.question === 'referredOnward' && hidden(overview.referred) : hidden(overview.forms)
+    const tables = await Promise.all(questions.map((q) => questionTable(deps, scope, q, null, teams, lang, undefined, totalHidden(q))))
+    return { overview, tables }
+  }
+  const sharesForms = (q: Dimension) => !(q.kind === 'multiple' && q.question.showWhen)
+  let built = await build(false)
+  const hiddenByATable = built.tables.some((t, i) => sharesForms(questions[i]!) && t.totals.total.status !== 'published')
+  if (hiddenByATable && built.overview.forms.status === 'published') built = await build(true)
+  const { overview, tables } = built
+  const activity = await activityReport(deps, [team.id], [year], lang)
   return { team, year, overview, tables, activity }
 }
 
