@@ -86,10 +86,3 @@ export function findQuestionDimension(id: string): Dimension | undefined {
 export function findSplitDimension(id: string): SingleValuedDimension | undefined {
   return splitDimensions().find((d) => d.id === id)
 }
-
-/** The dimension of one question by id, for the overview's fixed figures. */
-export function requireQuestionDimension(id: string): Dimension {
-  const dimension = findQuestionDimension(id)
-  if (!dimension) throw new Error(`no report dimension for question ${id}`)
-  return dimension
-}

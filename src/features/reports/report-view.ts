@@ -2,8 +2,7 @@
 // hidden counts as "<5" or "×" with a spoken explanation, and each published number also as a
 // data-value attribute, which is all the chart script ever reads (hidden numbers have none).
 import { translate, type Lang } from '../../i18n/index.js'
-import { policeDepartments, regionName, wellbeingCounties } from '../../regions/index.js'
-import { municipalities } from '../../regions/index.js'
+import { municipalities, policeDepartments, regionName, wellbeingCounties } from '../../regions/index.js'
 import { UNKNOWN_MUNICIPALITY } from '../forms/answer-columns.js'
 import { monthLabel } from '../forms/form-view.js'
 import type { ProtectedCount } from './disclosure.js'

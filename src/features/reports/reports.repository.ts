@@ -118,12 +118,6 @@ export async function countActivity(db: Db, teamIds: readonly string[] | null, f
   return result.rows
 }
 
-/** Teams in an area: all of them (null), one, or those of a county or police department. */
-export async function teamsInArea(db: Db, level: 'county' | 'police' | 'team', code: string): Promise<{ id: string; name: string }[]> {
-  const column = level === 'county' ? 'wellbeing_county' : level === 'police' ? 'police_department' : 'id'
-  return db.selectFrom('teams').select(['id', 'name']).where(column, '=', code).orderBy('name').execute()
-}
-
 export async function listAllTeams(db: Db): Promise<{ id: string; name: string; county: string; police: string }[]> {
   return db
     .selectFrom('teams')

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ValidationError } from '../../errors.js'
 import { translate } from '../../i18n/index.js'
 import { monthOf } from '../../lib/months.js'
+import { EXPORT_FORMATS } from '../exports/exports.routes.js'
 import { questionDimensions, splitDimensions } from './report-dimensions.js'
 import { filtersQuery, reportQuerySchema, type ReportFilters, type ReportQuery } from './report-filters.js'
 import { dimensionLabel } from './report-labels.js'
@@ -38,8 +39,6 @@ function parseQuery(query: unknown): ReportQuery {
   if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), code: i.message })))
   return parsed.data
 }
-
-const EXPORT_FORMATS = ['csv', 'csv-excel', 'xlsx', 'json'] as const
 
 /** Download links of a page: its report API address, as an export in each format. */
 function exportLinks(request: FastifyRequest, apiHref: unknown) {
