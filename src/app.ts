@@ -25,7 +25,7 @@ import { virtuRoutes } from './features/virtu/virtu.routes.js'
 import type { SmsSender } from './integrations/sms/sms-sender.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { nodeModulesDir, staticDir } from './lib/paths.js'
-import { serializeError } from './lib/log-serializers.js'
+import { requestIdOf, serializeError, serializeRequest } from './lib/log-serializers.js'
 import { authPlugin } from './plugins/auth.js'
 import { dbPlugin } from './plugins/db.js'
 import { depsPlugin } from './plugins/deps.js'
@@ -59,12 +59,16 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
         : {
             level: config.logLevel,
             ...(typeof overrides.logger === 'object' ? overrides.logger : {}),
-            redact: ['req.headers.cookie', 'req.headers.authorization'],
-            serializers: { err: serializeError },
+            serializers: { err: serializeError, req: serializeRequest },
           },
     trustProxy: trustProxyOption(config.trustProxy),
-    genReqId: () => crypto.randomUUID(),
+    // One id per request in every log line (reqId) and in the X-Request-Id response header; an id
+    // the load balancer already gave the request is kept, so the two logs can be joined.
+    genReqId: (request) => requestIdOf(request.headers['x-request-id'], () => crypto.randomUUID()),
     bodyLimit: 256 * 1024,
+  })
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
   })
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)

@@ -138,6 +138,7 @@ export interface Database {
   report_split_counts: ReportSplitCountsTable
   report_counts_builds: ReportCountsBuildsTable
   api_tokens: ApiTokensTable
+  rate_limit_counters: RateLimitCountersTable
 }
 
 export type Team = Selectable<TeamsTable>
@@ -292,4 +293,11 @@ export interface ApiTokensTable {
   last_used_at: Date | null
   revoked_at: Date | null
   revoked_by: string | null
+}
+
+/** Rate limiter counters shared by every instance (migrations/0008_rate_limits.sql). */
+export interface RateLimitCountersTable {
+  key: string
+  hits: number
+  window_ends: Timestamp
 }

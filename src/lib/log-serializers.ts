@@ -17,3 +17,14 @@ export function serializeError(error: Error): LoggedError {
     ...(typeof e.statusCode === 'number' ? { statusCode: e.statusCode } : {}),
   }
 }
+
+/** What a request puts in the log: method and path. No query string (filters, redirect targets), no address, no headers. */
+export function serializeRequest(request: { method: string; url: string }): { method: string; path: string } {
+  const query = request.url.indexOf('?')
+  return { method: request.method, path: query === -1 ? request.url : request.url.slice(0, query) }
+}
+
+/** A request id from the load balancer's X-Request-Id when it looks like one, otherwise a new one. */
+export function requestIdOf(header: string | string[] | undefined, newId: () => string): string {
+  return typeof header === 'string' && /^[A-Za-z0-9._:-]{8,128}$/.test(header) ? header : newId()
+}

@@ -8,6 +8,7 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
+import { databaseRateLimitStore } from './rate-limit-store.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -63,7 +64,8 @@ export const securityPlugin = fp<{ config: Config }>(
       app.csrfProtection(request, reply, done)
     })
 
-    await app.register(rateLimit, { global: false })
+    // Counted in the database, so that every instance behind a load balancer counts together.
+    await app.register(rateLimit, { global: false, store: databaseRateLimitStore(app.db) })
 
     // Pages may show personal data of experts: never let a shared cache or the back button keep them.
     app.addHook('onSend', async (request, reply, payload) => {
