@@ -28,6 +28,14 @@ async function main(): Promise<void> {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down: finishing requests in flight')
+    // Keep-alive connections would hold the process for their whole timeout: close each one as
+    // soon as its last request is answered.
+    setInterval(() => app.server.closeIdleConnections(), 100).unref()
+    // A request that never ends must not keep a stopping instance alive for ever.
+    setTimeout(() => {
+      app.log.error('shutdown: requests still in flight after 30 s, exiting')
+      process.exit(1)
+    }, 30_000).unref()
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {

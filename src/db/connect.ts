@@ -55,8 +55,11 @@ function connectPostgres(url: string, ownerUrl: string, onPoolError?: (error: Er
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30_000,
   })
-  // Without a listener an idle client's error (e.g. PostgreSQL restarting) would crash the process.
+  // Without listeners a connection's error (e.g. PostgreSQL restarting) would crash the process:
+  // the pool listens on idle connections, and every connection gets its own listener for the time
+  // it is checked out. The query in progress fails on its own and becomes a 503.
   pool.on('error', (error) => onPoolError?.(error))
+  pool.on('connect', (client) => client.on('error', () => undefined))
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
       pool,

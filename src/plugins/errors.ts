@@ -7,6 +7,7 @@ import { translateDatabaseError } from '../db/pg-errors.js'
 import {
   AppError,
   CsrfError,
+  ForbiddenError,
   NotFoundError,
   ServiceUnavailableError,
   TooManyAttemptsError,
@@ -41,6 +42,8 @@ export function toAppError(error: unknown): AppError | undefined {
     return new ValidationError([{ field: '', code: 'invalid_body' }])
   }
   if (fe.statusCode === 400) return new ValidationError([{ field: '', code: 'invalid_body' }])
+  // e.g. @fastify/static refusing a path with a backslash (FST_STATIC_FORBIDDEN_PATH)
+  if (fe.statusCode === 403) return new ForbiddenError()
   if (fe.statusCode === 413) return new ValidationError([{ field: '', code: 'too_big' }])
   if (fe.statusCode === 404) return new NotFoundError()
   return translateDatabaseError(error)

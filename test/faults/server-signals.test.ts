@@ -1,0 +1,93 @@
+// The server process dies (SIGKILL) while experts file forms and is started again: every
+// acknowledged form is stored exactly once. SIGTERM lets the requests in flight finish first.
+import pg from 'pg'
+import t from 'tap'
+import { createDeployment } from './helpers/deployment.js'
+import { logIn } from './helpers/http-session.js'
+import { startLoad, waitUntil } from './helpers/load.js'
+import { assertChainIntact, assertStoredExactlyOnce } from './helpers/stored-forms.js'
+import { newKey, validAnswers } from '../fixtures/forms.js'
+
+t.test('forms filed across a SIGKILL and a restart are all stored exactly once', async (t) => {
+  const deployment = await createDeployment(t)
+  const server = await deployment.server()
+  await server.start()
+  t.teardown(() => {
+    if (!t.passing()) t.comment(server.output())
+  })
+  const experts = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(() => deployment.expert()))
+  const sessions = await Promise.all(experts.map((expert) => logIn(server.baseUrl, deployment.outboxFile, expert)))
+
+  const load = startLoad(sessions)
+  for (const round of [1, 2]) {
+    const before = load.acknowledgedCount()
+    await waitUntil(() => load.acknowledgedCount() >= before + 40, 60_000, `40 forms before kill ${round}`)
+    const exit = await server.kill('SIGKILL')
+    t.equal(exit.signal, 'SIGKILL', `round ${round}: the server was killed mid-load`)
+    await server.start()
+  }
+  const afterRestart = load.acknowledgedCount()
+  await waitUntil(() => load.acknowledgedCount() >= afterRestart + 40, 60_000, '40 forms after the last restart')
+  const result = await load.stop()
+
+  t.ok(result.connectionErrors > 0, `${result.connectionErrors} requests found no server`)
+  t.equal(result.timeouts, 0, 'no request hung')
+  t.same(result.unexpected, [], 'no error answers (no 500)')
+  await assertStoredExactlyOnce(t, deployment.db, experts.map((e) => e.id), result)
+  await assertChainIntact(t, deployment.env)
+})
+
+t.test('SIGTERM: requests in flight finish and are stored before the process exits', async (t) => {
+  const deployment = await createDeployment(t)
+  const server = await deployment.server()
+  await server.start()
+  t.teardown(() => {
+    if (!t.passing()) t.comment(server.output())
+  })
+  const expert = await deployment.expert()
+  const session = await logIn(server.baseUrl, deployment.outboxFile, expert)
+
+  // Hold the chain's lock from outside, so that five submissions are surely in flight (waiting
+  // for it inside their transactions) when the signal comes.
+  const holder = new pg.Client({ connectionString: deployment.databaseUrl })
+  await holder.connect()
+  t.teardown(() => holder.end())
+  await holder.query('BEGIN')
+  await holder.query('SELECT pg_advisory_xact_lock(7240002)')
+  const keys = [1, 2, 3, 4, 5].map(() => newKey())
+  const inFlight = keys.map((key) => session.postJson('/api/v1/meeting-forms', validAnswers(), { 'idempotency-key': key }))
+  // (asked on another connection: inside a transaction pg_stat_activity stays as first seen)
+  const observer = new pg.Client({ connectionString: deployment.databaseUrl })
+  await observer.connect()
+  t.teardown(() => observer.end())
+  const waiting = async () => {
+    const { rows } = await observer.query<{ n: string }>(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+    )
+    return Number(rows[0]!.n) === keys.length
+  }
+  await waitUntil(waiting, 10_000, 'five submissions waiting for the lock')
+
+  server.signal('SIGTERM')
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  t.ok(server.running, 'the process waits for its requests in flight')
+  const refused = await fetch(`${server.baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) }).then(
+    (r) => r.status,
+    () => 'no connection',
+  )
+  t.not(refused, 200, `a new request is not taken any more (${refused})`)
+
+  await holder.query('COMMIT')
+  const responses = await Promise.all(inFlight)
+  t.same(
+    responses.map((r) => r.status),
+    [201, 201, 201, 201, 201],
+    'every request in flight was answered 201',
+  )
+  const answered = Date.now()
+  const exit = await server.exited()
+  t.equal(exit.code, 0, 'then the process exited cleanly')
+  t.ok(Date.now() - answered < 5_000, `at once (${Date.now() - answered} ms), not after the keep-alive timeout`)
+  const stored = await deployment.db.selectFrom('meeting_forms').select('idempotency_key').where('submitted_by', '=', expert.id).execute()
+  t.same(stored.map((row) => row.idempotency_key).sort(), [...keys].sort(), 'and the five forms are stored')
+})

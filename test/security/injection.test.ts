@@ -1,0 +1,186 @@
+// SQL metacharacters in every parameter of every route in Fastify's route table (path, query,
+// body, the Idempotency-Key header) give a 4xx or an ordinary answer, never a 500, and change
+// nothing but the audit log; where such text is valid input it is stored and shown byte for byte.
+import t from 'tap'
+import { formDefinition } from '../../src/features/forms/definition.js'
+import {
+  auditEventsAfter,
+  buildWorld,
+  createRoleUser,
+  dbState,
+  errorCodeOf,
+  inject,
+  pathOf,
+  PUBLIC_ROUTES,
+  type RouteEntry,
+  type Session,
+  type Visitor,
+} from '../fixtures/security-world.js'
+
+const SQL_PAYLOADS = [
+  "' OR '1'='1",
+  '1; DROP TABLE users; --',
+  "'); DELETE FROM teams; --",
+  "x' UNION SELECT password_hash FROM users --",
+  '"; SELECT pg_sleep(0); --',
+  '\\',
+  '\\\'',
+  '%',
+  '_',
+  "%' OR 1=1 --",
+  '$1',
+  '$$ OR $$a$$=$$a',
+  'Åland Ärräpää 你好 🙂 \u202e',
+  '-'.repeat(36),
+  '99999999999999999999',
+]
+
+/** Query parameters some handler reads; each route's schema adds its own. */
+const COMMON_QUERY_KEYS = ['next', 'done', 'status', 'event', 'user', 'from', 'to', 'page', 'loggedOut', 'period', 'area', 'kind', 'by', 'level', 'question', 'team', 'year', 'format']
+/** Body fields some handler reads, and every question of the statistics form. */
+const BODY_FIELDS = [
+  ...new Set([
+    'email', 'password', 'passwordConfirm', 'next', 'code', 'name', 'phone', 'teamId', 'profession', 'role', 'days',
+    'policeDepartment', 'wellbeingCounty', 'municipalities', 'kind', 'month', 'ageBand', 'participants', 'idempotencyKey',
+    'SAMLResponse', 'RelayState', ...formDefinition.questions.map((q) => q.id),
+  ]),
+]
+
+/** Audit events a request with odd parameters may still write. */
+const EXPECTED_AUDIT_EVENTS = new Set(['login_failure', 'lockout', 'report_exported', 'codebook_exported', 'logout'])
+
+const world = await buildWorld(t)
+
+function withQuery(path: string, entries: [string, string][]): string {
+  return entries.length === 0 ? path : `${path}?${new URLSearchParams(entries).toString()}`
+}
+
+async function send(route: RouteEntry, as: Session | Visitor, url: string, payload: string) {
+  if (route.method === 'GET' || route.method === 'HEAD') return inject(world, { method: route.method, url, session: as })
+  const fields = Object.fromEntries(BODY_FIELDS.map((f) => [f, payload]))
+  if (route.url.startsWith('/api/')) return inject(world, { method: route.method, url, session: as, json: fields, headers: { 'idempotency-key': payload } })
+  return inject(world, { method: route.method, url, session: as, form: fields })
+}
+
+t.test('metacharacters in every parameter of every route: never a 500, nothing changed', async (t) => {
+  const admin = await world.login(await createRoleUser(world, 'admin'))
+  const visitor = await world.visitor()
+  const before = await dbState(world, { sessions: false })
+  // logout last: it ends the session the others use
+  const routes = [...world.routes].sort((a, b) => Number(a.url === '/logout') - Number(b.url === '/logout'))
+  let requests = 0
+  for (const route of routes) {
+    const as = route.key in PUBLIC_ROUTES ? visitor : admin
+    const keys = [...new Set([...COMMON_QUERY_KEYS, ...route.queryKeys])]
+    const failures: string[] = []
+    // a state-changing route is only sent odd path values: with a real id it would rightly act on it
+    const realPath = route.method === 'GET' || route.params.length === 0
+    for (const payload of SQL_PAYLOADS) {
+      const plain = pathOf(world, route)
+      const urls = realPath ? [withQuery(plain, keys.map((k) => [k, payload]))] : []
+      if (route.params.length > 0) {
+        const odd = pathOf(world, route, Object.fromEntries(route.params.map((p) => [p, payload])))
+        urls.push(odd, withQuery(odd, keys.map((k) => [k, payload])))
+      }
+      // one at a time as well, since the first bad parameter may stop a request before the others are read
+      if (realPath) for (const key of route.queryKeys) urls.push(withQuery(plain, [[key, payload]]))
+      for (const url of urls) {
+        const response = await send(route, as, url, payload)
+        requests++
+        if (response.statusCode >= 500) failures.push(`${url} → ${response.statusCode} ${errorCodeOf(response) ?? ''}`)
+      }
+    }
+    t.same(failures, [], `${route.key}: no 500`)
+  }
+  t.ok(requests > 1000, `${requests} requests`)
+
+  const after = await dbState(world, { sessions: false })
+  const added = await auditEventsAfter(world, before.counts.audit_log!)
+  t.same(added.filter((e) => !EXPECTED_AUDIT_EVENTS.has(e)), [], 'the audit log gained only failed logins, exports and the logout')
+  // the IdP redirect notes each AuthnRequest it starts; no other table grows or shrinks
+  const { audit_log: _a, virtu_authn_requests: _v, ...countsAfter } = after.counts
+  const { audit_log: _b, virtu_authn_requests: _w, ...countsBefore } = before.counts
+  t.same(countsAfter, countsBefore, 'every other table has as many rows as before')
+  t.same({ ...after, counts: {} }, { ...before, counts: {} }, 'users, teams and tokens are as they were')
+})
+
+/** The value of the name field on a page, as the browser reads it. */
+function nameFieldValue(html: string): string | undefined {
+  const raw = /id="field-name" name="name" type="text" value="([^"]*)"/.exec(html)?.[1]
+  return raw
+    ?.replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#x3D;/g, '=')
+    .replace(/&#x60;/g, '`')
+    .replace(/&amp;/g, '&')
+}
+
+t.test('team names with metacharacters are stored and shown byte for byte', async (t) => {
+  const admin = await world.login(await createRoleUser(world, 'admin'))
+  const teamsBefore = (await dbState(world)).counts.teams!
+  for (const payload of SQL_PAYLOADS) {
+    const name = `Tiimi ${payload}`
+    const created = await inject(world, { method: 'POST', url: '/admin/teams', session: admin, form: { name, policeDepartment: 'sisa-suomi', wellbeingCounty: '08', municipalities: '837' } })
+    t.equal(created.statusCode, 303, `created: ${name}`)
+    const row = await world.app.db.selectFrom('teams').select(['id', 'name']).where('name', '=', name).executeTakeFirst()
+    t.equal(row?.name, name, 'stored as typed')
+    if (!row) continue
+    const page = await inject(world, { method: 'GET', url: `/admin/teams/${row.id}`, session: admin })
+    t.equal(nameFieldValue(page.body), name, 'shown as typed')
+    const annual = await inject(world, { method: 'GET', url: `/api/v1/reports/annual?team=${row.id}`, session: admin })
+    t.equal((annual.json() as { team: { name: string } }).team.name, name, 'returned as typed')
+
+    const renamed = `${payload} uusi`
+    const edit = await inject(world, { method: 'POST', url: `/admin/teams/${row.id}`, session: admin, form: { name: renamed, policeDepartment: 'sisa-suomi', wellbeingCounty: '08', municipalities: '837' } })
+    t.equal(edit.statusCode, 303)
+    const stored = await world.app.db.selectFrom('teams').select('name').where('id', '=', row.id).executeTakeFirstOrThrow()
+    t.equal(stored.name, renamed, 'renamed as typed')
+  }
+  t.equal((await dbState(world)).counts.teams, teamsBefore + SQL_PAYLOADS.length, 'one team for each, no more and no fewer')
+})
+
+t.test('token names and registration names with metacharacters are stored byte for byte', async (t) => {
+  const admin = await world.login(await createRoleUser(world, 'admin'))
+  const visitor = await world.visitor()
+  for (const [i, payload] of SQL_PAYLOADS.entries()) {
+    const created = await inject(world, { method: 'POST', url: '/account/tokens', session: admin, form: { name: payload, days: '7' } })
+    t.equal(created.statusCode, 200, `token ${payload}`)
+    const token = await world.app.db.selectFrom('api_tokens').select('name').where('user_id', '=', admin.user.id).orderBy('created_at', 'desc').orderBy('id').execute()
+    t.ok(token.some((r) => r.name === payload), 'token name stored as typed')
+
+    const email = `hakija-${i}@example.fi`
+    const name = `Hakija ${payload}`
+    const registered = await inject(world, {
+      method: 'POST',
+      url: '/register',
+      session: visitor,
+      form: { name, email, phone: `040 555 ${String(1000 + i)}`, teamId: world.teamId, profession: 'police', password: 'correct horse battery staple', passwordConfirm: 'correct horse battery staple' },
+    })
+    t.equal(registered.statusCode, 200, `registration ${name}`)
+    const user = await world.app.db.selectFrom('users').select(['name', 'status']).where('email', '=', email).executeTakeFirst()
+    t.same(user, { name, status: 'pending' }, 'registered as typed')
+  }
+})
+
+t.test('a login with metacharacters in the address or the password logs nobody in', async (t) => {
+  const before = await dbState(world, { sessions: false })
+  const visitor = await world.visitor()
+  const attempts = [
+    { email: "' OR '1'='1", password: "' OR '1'='1" },
+    { email: `${world.admin.email}' --`, password: 'x' },
+    { email: `${world.admin.email}'; --`, password: "' OR '1'='1" },
+    { email: world.admin.email, password: "' OR '1'='1' --" },
+    { email: '%', password: '%' },
+    { email: '_@example.fi', password: '_' },
+  ]
+  for (const attempt of attempts) {
+    const response = await inject(world, { method: 'POST', url: '/login', session: visitor, form: attempt })
+    t.equal(response.statusCode, 401, `${attempt.email} / ${attempt.password}`)
+    t.equal(response.headers.location, undefined, 'no way on to the code step')
+  }
+  const after = await dbState(world, { sessions: false })
+  t.equal(after.counts.sessions, before.counts.sessions, 'no session')
+  t.equal(after.counts.sms_challenges, before.counts.sms_challenges, 'no code sent')
+})
