@@ -3,11 +3,11 @@
 // acknowledged form is stored exactly once.
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { createDeployment } from './helpers/deployment.js'
-import { logIn } from './helpers/http-session.js'
-import { startLoad, waitUntil } from './helpers/load.js'
-import { startPostgres, stopPostgres } from './helpers/postgres-control.js'
-import { assertChainIntact, assertStoredExactlyOnce } from './helpers/stored-forms.js'
+import { createDeployment } from '../fixtures/processes/deployment.js'
+import { logIn } from '../fixtures/processes/http-session.js'
+import { startLoad, waitUntil } from '../fixtures/processes/load.js'
+import { startPostgres, stopPostgres } from '../fixtures/processes/postgres-control.js'
+import { assertChainIntact, assertStoredExactlyOnce } from '../fixtures/processes/stored-forms.js'
 
 t.test('forms filed across a PostgreSQL restart are all stored exactly once', async (t) => {
   const deployment = await createDeployment(t)

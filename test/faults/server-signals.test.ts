@@ -2,10 +2,10 @@
 // acknowledged form is stored exactly once. SIGTERM lets the requests in flight finish first.
 import pg from 'pg'
 import t from 'tap'
-import { createDeployment } from './helpers/deployment.js'
-import { logIn } from './helpers/http-session.js'
-import { startLoad, waitUntil } from './helpers/load.js'
-import { assertChainIntact, assertStoredExactlyOnce } from './helpers/stored-forms.js'
+import { createDeployment } from '../fixtures/processes/deployment.js'
+import { logIn } from '../fixtures/processes/http-session.js'
+import { startLoad, waitUntil } from '../fixtures/processes/load.js'
+import { assertChainIntact, assertStoredExactlyOnce } from '../fixtures/processes/stored-forms.js'
 import { newKey, validAnswers } from '../fixtures/forms.js'
 
 t.test('forms filed across a SIGKILL and a restart are all stored exactly once', async (t) => {

@@ -35,6 +35,9 @@ const SQL_PAYLOADS = [
   '99999999999999999999',
 ]
 
+/** The payloads also tried in each query parameter on its own. */
+const ONE_AT_A_TIME = ["' OR '1'='1", '\\', '%', '$1']
+
 /** Query parameters some handler reads; each route's schema adds its own. */
 const COMMON_QUERY_KEYS = ['next', 'done', 'status', 'event', 'user', 'from', 'to', 'page', 'loggedOut', 'period', 'area', 'kind', 'by', 'level', 'question', 'team', 'year', 'format']
 /** Body fields some handler reads, and every question of the statistics form. */
@@ -73,6 +76,7 @@ t.test('metacharacters in every parameter of every route: never a 500, nothing c
     const as = route.key in PUBLIC_ROUTES ? visitor : admin
     const keys = [...new Set([...COMMON_QUERY_KEYS, ...route.queryKeys])]
     const failures: string[] = []
+    const started = Date.now()
     // a state-changing route is only sent odd path values: with a real id it would rightly act on it
     const realPath = route.method === 'GET' || route.params.length === 0
     for (const payload of SQL_PAYLOADS) {
@@ -83,7 +87,7 @@ t.test('metacharacters in every parameter of every route: never a 500, nothing c
         urls.push(odd, withQuery(odd, keys.map((k) => [k, payload])))
       }
       // one at a time as well, since the first bad parameter may stop a request before the others are read
-      if (realPath) for (const key of route.queryKeys) urls.push(withQuery(plain, [[key, payload]]))
+      if (realPath && ONE_AT_A_TIME.includes(payload)) for (const key of route.queryKeys) urls.push(withQuery(plain, [[key, payload]]))
       for (const url of urls) {
         const response = await send(route, as, url, payload)
         requests++
@@ -91,6 +95,7 @@ t.test('metacharacters in every parameter of every route: never a 500, nothing c
       }
     }
     t.same(failures, [], `${route.key}: no 500`)
+    console.error('TIME', route.key, Date.now() - started)
   }
   t.ok(requests > 1000, `${requests} requests`)
 
