@@ -25,6 +25,8 @@ const CONNECTION_ERROR_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
   '53300', // too_many_connections
+  '40001', // serialization_failure: transient, worth the client's retry
+  '40P01', // deadlock_detected: likewise
 ])
 
 function isConnectionFailure(error: Error, code: string | undefined): boolean {

@@ -28,9 +28,9 @@ const world = await buildWorld(t)
 async function expectEveryRouteRefused(t: Test, world: World, session: Session | null, label: string): Promise<void> {
   const before = await dbState(world)
   const accepted: string[] = []
-  const visitor = session ?? (await world.visitor())
+  const as = session ?? (await world.visitor())
   for (const route of world.protectedRoutes) {
-    const response = await sendRoute(world, route, visitor)
+    const response = await sendRoute(world, route, as)
     if (!isLoginRefusal(response)) accepted.push(`${route.key} answered ${response.statusCode}`)
   }
   t.same(accepted, [], `${label}: every one of ${world.protectedRoutes.length} routes asks for a login`)
@@ -86,6 +86,10 @@ t.test('every other route refuses an anonymous visitor, even with a valid CSRF t
 
 t.test('every route with roles refuses the other roles', async (t) => {
   const before = await dbState(world)
+  // an administration route that forgot its roles would be open to every logged-in user
+  for (const route of world.routes.filter((r) => r.url === '/admin' || r.url.startsWith('/admin/'))) {
+    t.same(route.roles, ['admin'], `${route.key} is for administrators only`)
+  }
   const restricted = world.protectedRoutes.filter((r) => r.roles)
   t.ok(restricted.length >= 20, `${restricted.length} routes have roles`)
   let tried = 0

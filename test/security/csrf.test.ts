@@ -1,13 +1,18 @@
 // CSRF, for every state-changing route in Fastify's route table except the listed exceptions: a
-// missing, empty, forged or another visitor's token, or a token without its secret cookie, is
-// refused with 403 and changes nothing; the same request with the right token gets past the check.
+// missing, empty, forged or another visitor's token, a token without its secret cookie or one in
+// the address is refused with 403 and changes nothing; the same request with the right token gets
+// past the check. No GET route changes state, so the check covers every change.
 import t from 'tap'
 import {
+  allowedRole,
+  auditEventsAfter,
   buildWorld,
   createRoleUser,
   CSRF_EXEMPT,
   dbState,
   errorCodeOf,
+  inject,
+  pathOf,
   PUBLIC_ROUTES,
   sendRoute,
   type RouteEntry,
@@ -16,7 +21,8 @@ import {
 } from '../fixtures/security-world.js'
 
 const world = await buildWorld(t)
-const stateChanging = world.routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method))
+const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE']
+const stateChanging = world.routes.filter((r) => STATE_CHANGING.includes(r.method))
 // logout last: its control request ends the session the others use
 const checked = stateChanging.filter((r) => !(r.key in CSRF_EXEMPT)).sort((a, b) => Number(a.url === '/logout') - Number(b.url === '/logout'))
 
@@ -29,7 +35,7 @@ const withoutSecret = (cookie: string) =>
 
 t.test('the routes without CSRF protection are exactly the listed exceptions', async (t) => {
   t.ok(stateChanging.length >= 20, `${stateChanging.length} state-changing routes`)
-  const exempt = world.routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && !r.csrf).map((r) => r.key)
+  const exempt = stateChanging.filter((r) => !r.csrf).map((r) => r.key)
   t.same(exempt.sort(), Object.keys(CSRF_EXEMPT).sort(), 'a route that turns the check off must be listed')
   for (const [key, reason] of Object.entries(CSRF_EXEMPT)) t.ok(reason.length > 0, `${key} has a reason`)
 })
@@ -38,7 +44,7 @@ t.test('every state-changing route refuses a missing or wrong CSRF token and cha
   const otherVisitor = await world.visitor()
   for (const route of checked) {
     // the user the route is meant for, so that only the token can be what stops the request
-    const actor: Session | Visitor = route.key in PUBLIC_ROUTES ? await world.visitor() : world.sessions[route.roles && !route.roles.includes('admin') ? route.roles[0]! : 'admin']
+    const actor: Session | Visitor = route.key in PUBLIC_ROUTES ? await world.visitor() : world.sessions[allowedRole(route)]
     const before = await dbState(world)
     const attempts: { label: string; send: () => ReturnType<typeof sendRoute> }[] = [
       { label: 'no token', send: () => sendRoute(world, route, actor, { csrf: null }) },
@@ -47,6 +53,8 @@ t.test('every state-changing route refuses a missing or wrong CSRF token and cha
       { label: 'a forged token in the header', send: () => sendRoute(world, route, actor, { csrf: 'forged-token', csrfIn: 'header' }) },
       { label: 'another visitor\'s token', send: () => sendRoute(world, route, actor, { csrf: otherVisitor.csrf }) },
       { label: 'a token without its secret cookie', send: () => sendRoute(world, route, actor, { cookie: withoutSecret(actor.cookie) }) },
+      // a token in the address would leak into logs and Referer headers
+      { label: 'the right token in the address', send: () => sendRoute(world, route, actor, { csrf: null, path: `${pathOf(world, route)}?_csrf=${encodeURIComponent(actor.csrf)}` }) },
     ]
     for (const attempt of attempts) {
       const response = await attempt.send()
@@ -69,4 +77,30 @@ t.test('the CSRF token of a JSON client comes from its session and is checked in
   t.equal(errorCodeOf(wrong), 'csrf_invalid')
   const right = await sendRoute(world, route, session)
   t.equal(right.statusCode, 201, right.body)
+})
+
+/** GET routes that may write something, and why that is no state a forged request could want. */
+const GET_WRITES: Readonly<Record<string, string>> = {
+  'GET /auth/virtu/login': 'notes the AuthnRequest it sends, so that only its answer is accepted',
+}
+
+t.test('no GET route changes anything but the audit log, so the check on the other methods covers every change', async (t) => {
+  const admin = await world.login(await createRoleUser(world, 'admin'))
+  const visitor = await world.visitor()
+  const before = await dbState(world)
+  const writers = new Set<string>()
+  for (const route of world.routes.filter((r) => r.method === 'GET')) {
+    const counts = (await dbState(world)).counts
+    const response = await inject(world, { method: 'GET', url: pathOf(world, route), session: route.key in PUBLIC_ROUTES ? visitor : admin })
+    t.ok(response.statusCode < 500, `${route.key} (${response.statusCode})`)
+    const { audit_log: _a, ...after } = (await dbState(world)).counts
+    const { audit_log: _b, ...earlier } = counts
+    if (JSON.stringify(after) !== JSON.stringify(earlier)) writers.add(route.key)
+  }
+  t.same([...writers].sort(), Object.keys(GET_WRITES).sort(), 'only the listed GET routes add rows')
+  const { counts: _c, ...rows } = await dbState(world)
+  const { counts: _d, ...rowsBefore } = before
+  t.same(rows, rowsBefore, 'no user, team, token or session changed')
+  const events = await auditEventsAfter(world, before.counts.audit_log!)
+  t.same([...new Set(events)].filter((e) => !['report_exported', 'codebook_exported'].includes(e)), [], 'the audit log gained only exports')
 })

@@ -22,14 +22,12 @@ const SQL_PAYLOADS = [
   '1; DROP TABLE users; --',
   "'); DELETE FROM teams; --",
   "x' UNION SELECT password_hash FROM users --",
-  '"; SELECT pg_sleep(0); --',
   '\\',
   '\\\'',
   '%',
   '_',
   "%' OR 1=1 --",
   '$1',
-  '$$ OR $$a$$=$$a',
   'Åland Ärräpää 你好 🙂 \u202e',
   '-'.repeat(36),
   '99999999999999999999',
@@ -76,26 +74,27 @@ t.test('metacharacters in every parameter of every route: never a 500, nothing c
     const as = route.key in PUBLIC_ROUTES ? visitor : admin
     const keys = [...new Set([...COMMON_QUERY_KEYS, ...route.queryKeys])]
     const failures: string[] = []
-    const started = Date.now()
     // a state-changing route is only sent odd path values: with a real id it would rightly act on it
     const realPath = route.method === 'GET' || route.params.length === 0
     for (const payload of SQL_PAYLOADS) {
       const plain = pathOf(world, route)
       const urls = realPath ? [withQuery(plain, keys.map((k) => [k, payload]))] : []
       if (route.params.length > 0) {
-        const odd = pathOf(world, route, Object.fromEntries(route.params.map((p) => [p, payload])))
-        urls.push(odd, withQuery(odd, keys.map((k) => [k, payload])))
+        const oddPath = pathOf(world, route, Object.fromEntries(route.params.map((p) => [p, payload])))
+        urls.push(realPath ? oddPath : withQuery(oddPath, keys.map((k) => [k, payload])))
       }
       // one at a time as well, since the first bad parameter may stop a request before the others are read
       if (realPath && ONE_AT_A_TIME.includes(payload)) for (const key of route.queryKeys) urls.push(withQuery(plain, [[key, payload]]))
+      const odd = route.params.length > 0 ? pathOf(world, route, Object.fromEntries(route.params.map((p) => [p, payload]))) : undefined
       for (const url of urls) {
         const response = await send(route, as, url, payload)
         requests++
         if (response.statusCode >= 500) failures.push(`${url} → ${response.statusCode} ${errorCodeOf(response) ?? ''}`)
+        // no id, code or file is named like this: a 2xx would mean the value matched something it is not
+        else if (odd && url.split('?')[0] === odd && response.statusCode < 300) failures.push(`${url} → ${response.statusCode}, found something`)
       }
     }
     t.same(failures, [], `${route.key}: no 500`)
-    console.error('TIME', route.key, Date.now() - started)
   }
   t.ok(requests > 1000, `${requests} requests`)
 

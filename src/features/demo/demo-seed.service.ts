@@ -96,21 +96,17 @@ async function ensureDemoTeams(deps: AppDeps): Promise<DemoTeam[]> {
   return teams
 }
 
-/** Writes records and their chain links in one transaction, continuing the chain. */
+/**
+ * Writes records and their chain links in one transaction, continuing the chain. The chain's lock
+ * is taken last, after the rows and report totals, as every writer does (see forms.service.ts).
+ */
 async function writeBatch(
   trx: Transaction<Database>,
   forms: StoredMeetingForm[],
   activities: StoredActivity[],
 ): Promise<void> {
-  await lockChain(trx)
-  let { seq, chainHash } = await lastLink(trx)
-  const links: { seq: string; record_kind: 'meeting_form' | 'activity_record'; record_id: string; content_hash: string; chain_hash: string; created_at: Date }[] = []
-  const link = (kind: 'meeting_form' | 'activity_record', id: string, content: Canonical, createdAt: Date) => {
-    const contentHash = contentHashOf(content)
-    chainHash = nextChainHash(chainHash, contentHash)
-    seq += 1
-    links.push({ seq: String(seq), record_kind: kind, record_id: id, content_hash: contentHash, chain_hash: chainHash, created_at: createdAt })
-  }
+  const records: { kind: 'meeting_form' | 'activity_record'; id: string; content: Canonical; createdAt: Date }[] = []
+  const link = (kind: 'meeting_form' | 'activity_record', id: string, content: Canonical, createdAt: Date) => records.push({ kind, id, content, createdAt })
   if (forms.length > 0) {
     await insertMeetingForms(
       trx,
@@ -139,7 +135,16 @@ async function writeBatch(
       .execute()
     for (const a of activities) link('activity_record', a.id, activityContent(a), a.createdAt)
   }
-  if (links.length > 0) await trx.insertInto('integrity_chain').values(links).execute()
+  if (records.length === 0) return
+  await lockChain(trx)
+  let { seq, chainHash } = await lastLink(trx)
+  const links = records.map((record) => {
+    const contentHash = contentHashOf(record.content)
+    chainHash = nextChainHash(chainHash, contentHash)
+    seq += 1
+    return { seq: String(seq), record_kind: record.kind, record_id: record.id, content_hash: contentHash, chain_hash: chainHash, created_at: record.createdAt }
+  })
+  await trx.insertInto('integrity_chain').values(links).execute()
 }
 
 export async function seedDemoData(deps: AppDeps, options: DemoSeedOptions): Promise<{ forms: number; activities: number }> {

@@ -1,16 +1,15 @@
 // Filing a statistics form: validated against the definition, stored once per idempotency key,
 // linked into the integrity chain in the same transaction. There is no way to change one.
 import { randomUUID } from 'node:crypto'
-import { ConflictError, ForbiddenError, ValidationError } from '../../errors.js'
+import { ConflictError, ForbiddenError, ServiceUnavailableError, ValidationError } from '../../errors.js'
 import { canonicalJson, sha256Hex, type Canonical } from '../../lib/canonical-json.js'
 import { withPersonalDataErrors } from '../../lib/personal-data.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
 import { appendToChain } from '../integrity/chain.js'
-import { lockChain } from '../integrity/chain.repository.js'
 import { formDefinition } from './definition.js'
-import { findByIdempotencyKey, insertMeetingForms } from './forms.repository.js'
+import { findByIdempotencyKey, insertMeetingFormOnce } from './forms.repository.js'
 import { meetingFormContent, type StoredMeetingForm } from './stored-form.js'
 import { monthOf } from '../../lib/months.js'
 import { buildSubmissionSchema, toSubmission, type Submission } from './submission-schema.js'
@@ -31,8 +30,15 @@ export function assertMayFileForms(actor: Actor): string {
 }
 
 /** Validates answers against the definition; throws ValidationError naming every bad field. */
+// Building the schema takes milliseconds; one per app (its clock) is enough.
+const schemas = new WeakMap<AppDeps, ReturnType<typeof buildSubmissionSchema>>()
+
 export function validateSubmission(deps: AppDeps, input: unknown): Submission {
-  const schema = buildSubmissionSchema(formDefinition, { currentMonth: () => monthOf(deps.clock.now()) })
+  let schema = schemas.get(deps)
+  if (!schema) {
+    schema = buildSubmissionSchema(formDefinition, { currentMonth: () => monthOf(deps.clock.now()) })
+    schemas.set(deps, schema)
+  }
   const parsed = schema.safeParse(input ?? {})
   // Answers are codes: text that looks like an identity code, phone or e-mail is refused as such.
   const errors = withPersonalDataErrors(input, parsed.success ? [] : fieldErrorsFromZod(parsed.error.issues))
@@ -46,17 +52,11 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
   const submission = validateSubmission(deps, input)
   const requestHash = sha256Hex(canonicalJson(submission.answers as Canonical))
 
-  // READ COMMITTED: after waiting for the chain's lock, each statement must see the link the
-  // previous holder committed (a snapshot taken before the wait would not).
+  // One transaction, the chain's lock last so that writers queue on it only for its few
+  // milliseconds: the form row (or the earlier form with this key), then the report totals (row
+  // locks only), then the chain link. READ COMMITTED: after waiting for the lock, or for a
+  // concurrent insert of the same key, each statement must see what the other committed.
   return deps.db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
-    // Taking the chain's lock first also serialises two requests with the same key: the second
-    // sees the first's row and answers as a repeat instead of failing on the unique index.
-    await lockChain(trx)
-    const earlier = await findByIdempotencyKey(trx, actor.userId, idempotencyKey)
-    if (earlier) {
-      if (earlier.requestHash !== requestHash) throw new ConflictError([{ field: 'idempotencyKey', code: 'key_reused' }])
-      return { id: earlier.id, createdAt: earlier.createdAt, created: false }
-    }
     const form: StoredMeetingForm = {
       id: randomUUID(),
       teamId,
@@ -67,7 +67,12 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
       under15: submission.under15,
       adultClient: submission.adultClient,
     }
-    await insertMeetingForms(trx, formDefinition, [{ ...form, idempotencyKey, requestHash }])
+    if (!(await insertMeetingFormOnce(trx, formDefinition, { ...form, idempotencyKey, requestHash }))) {
+      const earlier = await findByIdempotencyKey(trx, actor.userId, idempotencyKey)
+      if (!earlier) throw new ServiceUnavailableError() // the other request's form is gone again: try again
+      if (earlier.requestHash !== requestHash) throw new ConflictError([{ field: 'idempotencyKey', code: 'key_reused' }])
+      return { id: earlier.id, createdAt: earlier.createdAt, created: false }
+    }
     await appendToChain(trx, { kind: 'meeting_form', id: form.id, content: meetingFormContent(form), createdAt: form.createdAt })
     return { id: form.id, createdAt: form.createdAt, created: true }
   })

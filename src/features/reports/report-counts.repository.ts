@@ -61,8 +61,15 @@ function aggregate(forms: readonly CountedForm[]): { team: TeamCountRow[]; split
   return { team: inKeyOrder(team), split: inKeyOrder(split) }
 }
 
+/**
+ * Writers of the totals hold this lock shared, a rebuild holds it alone: a rebuild waits for forms
+ * being added and then counts them from meeting_forms, and a form added after it starts waits.
+ */
+const TOTALS_LOCK = 7240004
+
 /** Adds forms to the running totals; call it in the transaction that inserts the forms. */
 export async function addToReportCounts(trx: Transaction<Database>, forms: readonly CountedForm[]): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock_shared(${sql.lit(TOTALS_LOCK)})`.execute(trx)
   const rows = aggregate(forms)
   for (let start = 0; start < rows.team.length; start += ROWS_PER_UPSERT) {
     await trx
@@ -86,16 +93,13 @@ export async function addToReportCounts(trx: Transaction<Database>, forms: reado
   }
 }
 
-/** The lock every writer of meeting_forms takes (integrity chain): no form slips in during a rebuild. */
-const CHAIN_LOCK = 7240002
-
 /**
  * Builds the totals from every stored form unless the current layout is already built. Runs as the
  * database owner at start-up, after the migrations; returns whether it rebuilt.
  */
 export async function ensureReportCounts(db: Kysely<Database>): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(${sql.lit(CHAIN_LOCK)})`.execute(trx)
+    await sql`SELECT pg_advisory_xact_lock(${sql.lit(TOTALS_LOCK)})`.execute(trx)
     const built = await trx.selectFrom('report_counts_builds').select('layout').where('layout', '=', REPORT_COUNTS_LAYOUT).executeTakeFirst()
     if (built) return false
     await trx.deleteFrom('report_counts').execute()
