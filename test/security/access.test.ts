@@ -1,7 +1,8 @@
 // Who may use which route, for every route in Fastify's route table: only the listed public routes
 // answer without a session; every other route refuses an anonymous visitor, a session that timed
-// out, outlived its 12 hours or was ended by logout, and a user disabled a moment ago; a route with
-// roles refuses the others; a personal API token reaches only the routes marked for tokens.
+// out, outlived its 12 hours or was ended by logout, and a user disabled or demoted a moment ago; a
+// route with roles refuses the others; a personal API token reaches only the routes marked for
+// tokens.
 import t from 'tap'
 import type { UserRole } from '../../src/db/schema.js'
 import {
@@ -171,6 +172,22 @@ t.test('a user disabled by an administrator is refused at once on every route', 
   t.ok(isLoginRefusal(await home(victim)), 'the very next request is refused')
   t.equal(await endReasonOf(world, victim), 'user_disabled')
   await expectEveryRouteRefused(t, world, victim, 'disabled by an administrator')
+})
+
+t.test('an administrator demoted a moment ago is refused on every administration route', async (t) => {
+  const demoted = await world.login(await createRoleUser(world, 'admin'))
+  const admin = await world.login(await createRoleUser(world, 'admin'))
+  t.equal((await inject(world, { method: 'GET', url: '/admin/users', session: demoted })).statusCode, 200)
+  const changed = await inject(world, { method: 'POST', url: `/admin/users/${demoted.user.id}/role`, session: admin, form: { role: 'expert', teamId: world.teamId } })
+  t.equal(changed.statusCode, 303)
+  const before = await dbState(world)
+  const accepted: string[] = []
+  for (const route of world.protectedRoutes.filter((r) => r.roles?.includes('admin') && !r.roles.includes('expert'))) {
+    const response = await sendRoute(world, route, demoted)
+    if (!isLoginRefusal(response) && response.statusCode !== 403) accepted.push(`${route.key} answered ${response.statusCode}`)
+  }
+  t.same(accepted, [], 'every route for administrators refuses the old session')
+  t.same(await dbState(world), before, 'nothing changed in the database')
 })
 
 t.test('a session idle for 30 minutes is refused on every route', async (t) => {

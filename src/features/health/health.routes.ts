@@ -10,7 +10,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     try {
       await sql`SELECT 1`.execute(app.db)
       const pending = await pendingMigrations(app.dbHandle)
-      if (pending.length > 0) return reply.code(503).send({ status: 'migrations_pending', pending })
+      if (pending.length > 0) return reply.code(503).header('retry-after', '30').send({ status: 'migrations_pending', pending })
       return { status: 'ready' }
     } catch {
       return reply.code(503).header('retry-after', '5').send({ status: 'database_unavailable' })
