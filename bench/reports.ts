@@ -10,7 +10,6 @@
 // (the form rows and the report totals in one transaction), spread over 45 teams and every month
 // since 2020; the integrity chain links are left out, as no report reads them.
 import { randomUUID } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import pg from 'pg'
@@ -26,6 +25,7 @@ import { municipalities, countyOfMunicipality, policeDepartmentOfMunicipality } 
 import { testConfig } from '../test/fixtures/app.js'
 import { createUser, loginAs } from '../test/fixtures/factories.js'
 import { FakeSmsSender } from '../test/fixtures/fake-sms.js'
+import { percentile, samplePeakMemory, writeResultsSection } from './results-file.js'
 
 const { values } = parseArgs({
   options: {
@@ -116,17 +116,15 @@ async function addForms(handle: DatabaseHandle, teams: readonly BenchTeam[], cou
   process.stdout.write('\n')
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  return sorted[Math.max(0, index)]!
-}
-
 interface Measurement {
   name: string
   size: number
   median: number
   p95: number
 }
+
+/** Peak resident memory of this process (the whole server, in process) while timing each size. */
+const peakMemoryMb = new Map<number, number>()
 
 async function main(): Promise<void> {
   const url = await freshDatabase(values['database-url'])
@@ -178,6 +176,7 @@ async function main(): Promise<void> {
       await run('VACUUM ANALYZE meeting_forms')
       await run('VACUUM ANALYZE report_counts')
     })
+    const peak = samplePeakMemory(process.pid)
     for (const [name, path] of endpoints) {
       const times: number[] = []
       for (let i = 0; i < runs + 3; i++) {
@@ -192,12 +191,14 @@ async function main(): Promise<void> {
       results.push(m)
       console.log(`  ${name.padEnd(66)} median ${m.median.toFixed(1).padStart(7)} ms   p95 ${m.p95.toFixed(1).padStart(7)} ms`)
     }
+    peakMemoryMb.set(size, peak())
+    console.log(`  peak resident memory while serving: ${peakMemoryMb.get(size)} MiB`)
   }
   const teamRows = await handle.db.selectFrom('report_counts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
   const splitRows = await handle.db.selectFrom('report_split_counts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
   await app.close()
   await handle.close()
-  writeFileSync(values.out, report(results, Number(teamRows.n), Number(splitRows.n)))
+  writeResultsSection(values.out, 'reports', report(results, Number(teamRows.n), Number(splitRows.n)))
   console.log(`Wrote ${values.out}`)
 }
 
@@ -216,11 +217,10 @@ function report(results: readonly Measurement[], teamRows: number, splitRows: nu
   })
   const worst = Math.max(...results.filter((r) => r.size === sizes[sizes.length - 1]).map((r) => r.p95))
   return [
-    '# Benchmark results',
-    '',
     '## Reports (`npm run bench:reports`)',
     '',
     `Run on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL on the same machine.`,
+    `Command: \`npm run bench:reports -- --sizes ${sizes.join(',')} --runs ${runs}\`.`,
     `Each endpoint was requested ${runs} times after 3 warm-up requests, through the whole application in process (session, queries, disclosure control, HTML or JSON); no network.`,
     `Forms: ${TEAM_COUNT} teams, meetings spread evenly over every month since January 2020; the pages ask for ${new Date().getFullYear() - 1}, about ${Math.round(100 / (months() / 12))} % of all forms.`,
     `After the largest size the running totals held ${teamRows.toLocaleString('en')} rows per team (report_counts) and ${splitRows.toLocaleString('en')} national split rows (report_split_counts).`,
@@ -232,6 +232,8 @@ function report(results: readonly Measurement[], teamRows: number, splitRows: nu
     ...lines,
     '',
     `Slowest 95th percentile at ${sizes[sizes.length - 1]!.toLocaleString('en')} forms: ${worst.toFixed(1)} ms.`,
+    '',
+    `Peak resident memory of the process (the whole application, in process with the benchmark) while serving these requests: ${sizes.map((size) => `${size.toLocaleString('en')} forms ${peakMemoryMb.get(size)} MiB`).join(', ')}.`,
     '',
   ].join('\n')
 }
