@@ -82,6 +82,16 @@ function languageLinks(app: FastifyInstance, request: FastifyRequest, returnPath
   }))
 }
 
+/**
+ * Typed values drawn back into a form, as text or lists of text: a JSON body may hold any shape,
+ * and a value the template cannot turn into text would break the page.
+ */
+function asTextValues(values: unknown): unknown {
+  if (!values || typeof values !== 'object' || Array.isArray(values)) return values
+  const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined)
+  return Object.fromEntries(Object.entries(values).map(([key, v]) => [key, Array.isArray(v) ? v.map(text).filter((t) => t !== undefined) : text(v)]))
+}
+
 export const viewsPlugin = fp(
   async (app) => {
     await app.register(view, {
@@ -103,6 +113,7 @@ export const viewsPlugin = fp(
       const errors = data.errors ?? []
       const context = {
         ...data,
+        values: asTextValues(data.values),
         lang: request.lang,
         actor: request.actor,
         isAdmin: request.actor?.role === 'admin',

@@ -101,10 +101,10 @@ t.test('every page of the route table, with the payloads in its data, shows no m
     const id = route.url.startsWith('/admin/users/') ? person.id : route.url.startsWith('/admin/teams/') ? teamId : undefined
     const url = pathOf(world, route, id ? { id } : {})
     const problems: string[] = []
-    for (const session of route.key in PUBLIC_ROUTES ? [visitor, admin] : [admin, personSession]) {
+    const viewers: [string, Session | Visitor][] = route.key in PUBLIC_ROUTES ? [['a visitor', visitor], ['the administrator', admin]] : [['the administrator', admin], ['the person', personSession]]
+    for (const [as, session] of viewers) {
       const response = await get(url, session)
       const type = String(response.headers['content-type'] ?? '')
-      const as = 'user' in session ? session.user.name.slice(0, 7) : 'a visitor'
       if (response.statusCode >= 500) problems.push(`${response.statusCode} as ${as}`)
       // JSON, CSV and other downloads carry the texts as data (checked below); a browser must not take them for a page
       if (type.startsWith('text/html') || response.body.trimStart().startsWith('<')) problems.push(...markupProblems(response.body).map((p) => `${p} as ${as}`))

@@ -1,15 +1,16 @@
 // Response headers on every route in Fastify's route table: a strict Content-Security-Policy (no
 // inline script, no framing), nosniff, a referrer policy, no-store on every page but static files,
-// cookies that scripts cannot read; HSTS and Secure cookies over https and outside development,
-// and neither over plain http in development.
+// cookies that scripts cannot read, a request id echoed only when plain; HSTS and Secure cookies
+// over https and outside development, and neither over plain http in development.
 import { randomUUID } from 'node:crypto'
 import type { LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { SESSION_COOKIE } from '../../src/plugins/auth.js'
 import { buildTestApp } from '../fixtures/app.js'
+import { loginAs } from '../fixtures/factories.js'
 import { SP_CERT, SP_KEY, VIRTU_TEST_ENV } from '../fixtures/saml-idp.js'
 import { routeTable } from '../fixtures/route-table.js'
-import { allowedRole, buildWorld, inject, pathOf, PUBLIC_ROUTES, sendRoute, type RouteEntry, type World } from '../fixtures/security-world.js'
+import { allowedRole, buildWorld, createRoleUser, inject, pathOf, PUBLIC_ROUTES, sendRoute, type RouteEntry, type World } from '../fixtures/security-world.js'
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 
@@ -74,6 +75,12 @@ async function everyRoute(world: World, visit: (route: RouteEntry, response: Lig
   }
 }
 
+/** The session cookie as a completed login sets it. */
+async function sessionCookieOfLogin(world: World) {
+  const browser = await loginAs(world.app, world.sms, await createRoleUser(world, 'expert'))
+  return browser.lastResponse?.cookies.find((c) => c.name === SESSION_COOKIE)
+}
+
 const development = await buildWorld(t, { env: { NODE_ENV: 'development' } })
 
 t.test('over plain http in development: strict headers on every route, no-store on every page, no HSTS', async (t) => {
@@ -108,17 +115,26 @@ t.test('over plain http in development: strict headers on every route, no-store 
   }
 })
 
+t.test('a request id from the client is echoed only when it is plain', async (t) => {
+  const plain = await inject(development, { method: 'GET', url: '/healthz', headers: { 'x-request-id': 'lb-1234abcd' } })
+  t.equal(plain.headers['x-request-id'], 'lb-1234abcd', 'a load balancer\'s id is kept')
+  for (const id of ['<script>alert(1)</script>', "' OR '1'='1", 'a'.repeat(500), 'x\ty']) {
+    const response = await inject(development, { method: 'GET', url: '/healthz', headers: { 'x-request-id': id } })
+    t.equal(response.statusCode, 200)
+    t.not(response.headers['x-request-id'], id, `${id.slice(0, 20)} is replaced`)
+    t.match(String(response.headers['x-request-id']), /^[A-Za-z0-9._:-]+$/)
+  }
+})
+
 t.test('cookies are out of reach of scripts and other sites', async (t) => {
   const world = development
   const visitor = await inject(world, { method: 'GET', url: '/login' })
   const csrfCookie = visitor.cookies.find((c) => c.name === '_csrf')
   t.match(csrfCookie, { httpOnly: true, sameSite: 'Strict' }, 'the CSRF secret')
   t.notOk(csrfCookie?.secure, 'not Secure over plain http, or the browser would drop it')
-  const session = world.sessions.admin.cookie
-  t.match(session, new RegExp(`${SESSION_COOKIE}=`))
-  const logout = await inject(world, { method: 'POST', url: '/logout', session: world.sessions.expert })
-  const cleared = logout.cookies.find((c) => c.name === SESSION_COOKIE)
-  t.match(cleared, { httpOnly: true, sameSite: 'Lax', path: '/' }, 'the session cookie')
+  const login = await sessionCookieOfLogin(world)
+  t.match(login, { httpOnly: true, sameSite: 'Lax', path: '/' }, 'the session cookie')
+  t.notOk(login?.secure)
 })
 
 t.test('over https: HSTS on every route, upgrade-insecure-requests, Secure cookies', async (t) => {
@@ -134,9 +150,7 @@ t.test('over https: HSTS on every route, upgrade-insecure-requests, Secure cooki
   const login = await inject(world, { method: 'GET', url: '/login' })
   t.ok(login.cookies.length > 0)
   for (const cookie of login.cookies) t.equal(cookie.secure, true, `${cookie.name} is Secure`)
-  t.match(world.sessions.admin.cookie, SESSION_COOKIE)
-  const logout = await inject(world, { method: 'POST', url: '/logout', session: world.sessions.researcher })
-  t.equal(logout.cookies.find((c) => c.name === SESSION_COOKIE)?.secure, true, 'the session cookie is Secure')
+  t.match(await sessionCookieOfLogin(world), { secure: true, httpOnly: true, sameSite: 'Lax' }, 'the session cookie is Secure')
 })
 
 t.test('in production HSTS is on whatever the public address says', async (t) => {

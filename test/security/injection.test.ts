@@ -1,8 +1,10 @@
 // SQL metacharacters in every parameter of every route in Fastify's route table (path, query,
-// body, the Idempotency-Key header) give a 4xx or an ordinary answer, never a 500, and change
-// nothing but the audit log; where such text is valid input it is stored and shown byte for byte.
+// body, the Idempotency-Key header, cookies, a bearer token) give a 4xx or an ordinary answer, never
+// a 500, and change nothing but the audit log; where such text is valid input it is stored and
+// shown byte for byte. JSON bodies of any shape (objects, lists, nulls) are no 500 either.
 import t from 'tap'
 import { formDefinition } from '../../src/features/forms/definition.js'
+import { newKey } from '../fixtures/forms.js'
 import {
   auditEventsAfter,
   buildWorld,
@@ -11,6 +13,7 @@ import {
   errorCodeOf,
   inject,
   pathOf,
+  plausibleBody,
   PUBLIC_ROUTES,
   type RouteEntry,
   type Session,
@@ -21,12 +24,11 @@ const SQL_PAYLOADS = [
   "' OR '1'='1",
   '1; DROP TABLE users; --',
   "'); DELETE FROM teams; --",
-  "x' UNION SELECT password_hash FROM users --",
   '\\',
   '\\\'',
   '%',
   '_',
-  "%' OR 1=1 --",
+  "%' OR 1=1 UNION SELECT password_hash FROM users --",
   '$1',
   'Åland Ärräpää 你好 🙂 \u202e',
   '-'.repeat(36),
@@ -95,7 +97,7 @@ t.test('metacharacters in every parameter of every route: never a 500, nothing c
     }
     t.same(failures, [], `${route.key}: never a 500, and an odd path finds nothing`)
   }
-  t.ok(requests > 1000, `${requests} requests`)
+  t.ok(requests > 800, `${requests} requests`)
 
   const after = await dbState(world, { sessions: false })
   const added = await auditEventsAfter(world, before.counts.audit_log!)
@@ -150,8 +152,8 @@ t.test('token names and registration names with metacharacters are stored byte f
   for (const [i, payload] of SQL_PAYLOADS.entries()) {
     const created = await inject(world, { method: 'POST', url: '/account/tokens', session: admin, form: { name: payload, days: '7' } })
     t.equal(created.statusCode, 200, `token ${payload}`)
-    const token = await world.app.db.selectFrom('api_tokens').select('name').where('user_id', '=', admin.user.id).orderBy('created_at', 'desc').orderBy('id').execute()
-    t.ok(token.some((r) => r.name === payload), 'token name stored as typed')
+    const tokens = await world.app.db.selectFrom('api_tokens').select('name').where('user_id', '=', admin.user.id).execute()
+    t.ok(tokens.some((r) => r.name === payload), 'token name stored as typed')
 
     const email = `hakija-${i}@example.fi`
     const name = `Hakija ${payload}`
@@ -186,4 +188,58 @@ t.test('a login with metacharacters in the address or the password logs nobody i
   const after = await dbState(world, { sessions: false })
   t.equal(after.counts.sessions, before.counts.sessions, 'no session')
   t.equal(after.counts.sms_challenges, before.counts.sms_challenges, 'no code sent')
+})
+
+t.test('metacharacters in cookies and headers are no session, no token and no error', async (t) => {
+  const before = await dbState(world)
+  const failures: string[] = []
+  for (const payload of SQL_PAYLOADS) {
+    const value = encodeURIComponent(payload)
+    const cookie = `anchor_session=${value}; anchor_login=${value}; _csrf=${value}; lang=${value}`
+    const answers = [
+      await inject(world, { method: 'GET', url: '/', cookie, headers: { 'accept-language': payload.replace(/[^\x20-\x7e]/g, '?') } }),
+      await inject(world, { method: 'GET', url: '/api/v1/session', cookie }),
+      await inject(world, { method: 'POST', url: '/login/code', cookie, form: { code: '123456' }, csrf: payload }),
+      await inject(world, { method: 'GET', url: '/api/v1/reports/overview', headers: { authorization: `Bearer anc_${value}` } }),
+      await inject(world, { method: 'GET', url: '/api/v1/reports/overview', headers: { authorization: `Bearer ${value}` } }),
+    ]
+    for (const response of answers) {
+      if (response.statusCode >= 500) failures.push(`${payload} → ${response.statusCode}`)
+      if (response.statusCode === 200) failures.push(`${payload} → 200, let in`)
+    }
+  }
+  t.same(failures, [], 'every one refused, none with a 500')
+  t.same(await dbState(world), before, 'nothing changed in the database')
+})
+
+/** Values no form sends but a JSON body can: operators, lists, nulls, huge numbers, objects that are no text. */
+const JSON_SHAPES: unknown[] = [{ $gt: '' }, ['a', 'b'], null, true, 1e308, { toString: 'x' }, [[]]]
+
+/** Known defects in code this suite may not change; each assertion stays, marked to do, until fixed. */
+
+t.test('JSON bodies of any shape in every state-changing route: never a 500, nothing changed', async (t) => {
+  const admin = await world.login(await createRoleUser(world, 'admin'))
+  const visitor = await world.visitor()
+  const before = await dbState(world, { sessions: false })
+  const stateChanging = world.routes.filter((r) => r.method !== 'GET' && r.method !== 'HEAD').sort((a, b) => Number(a.url === '/logout') - Number(b.url === '/logout'))
+  for (const route of stateChanging) {
+    const as = route.key in PUBLIC_ROUTES ? visitor : admin
+    // routes that read a body get their real target; the others an id that is none, so that they act on nothing
+    const body = plausibleBody(world, route)
+    const readsBody = 'json' in body || ('form' in body && Object.keys(body.form).length > 0)
+    const url = readsBody || route.params.length === 0 ? pathOf(world, route) : pathOf(world, route, Object.fromEntries(route.params.map((p) => [p, 'none'])))
+    const failures: string[] = []
+    for (const shape of JSON_SHAPES) {
+      for (const json of [Object.fromEntries(BODY_FIELDS.map((f) => [f, shape])), shape]) {
+        const response = await inject(world, { method: route.method, url, session: as, json, csrfIn: 'header', headers: { 'idempotency-key': newKey() } })
+        if (response.statusCode >= 500) failures.push(`${JSON.stringify(json).slice(0, 40)} → ${response.statusCode}`)
+      }
+    }
+    t.same(failures, [], `${route.key}: never a 500`)
+  }
+  const after = await dbState(world, { sessions: false })
+  const added = await auditEventsAfter(world, before.counts.audit_log!)
+  t.same(added.filter((e) => !EXPECTED_AUDIT_EVENTS.has(e)), [], 'the audit log gained only failed logins and the logout')
+  t.same({ ...after.counts, audit_log: 0 }, { ...before.counts, audit_log: 0 }, 'no table grew or shrank')
+  t.same({ ...after, counts: {} }, { ...before, counts: {} }, 'users, teams and tokens are as they were')
 })

@@ -115,7 +115,9 @@ export function answersFromFormBody(definition: FormDefinition, body: Record<str
   const answers: Record<string, AnswerValue> = {}
   for (const question of definition.questions) {
     const raw = body[question.id]
-    const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => String(v).trim()).filter((v) => v !== '')
+    // a form body holds text; from a JSON body anything else is left out
+    const values: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]
+    const list = values.map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '')).filter((v) => v !== '')
     if (list.length === 0) continue
     if (question.type === 'multiple') answers[question.id] = list
     else if (question.type === 'integer') answers[question.id] = /^\d{1,6}$/.test(list[0]!) ? Number(list[0]) : list[0]!

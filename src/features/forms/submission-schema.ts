@@ -61,8 +61,9 @@ export function isShown(definition: FormDefinition, question: Question, answers:
   const controlling = definition.questions.find((q) => q.id === question.showWhen?.question)
   const value = answers[question.showWhen.question]
   if (!controlling || !answerGiven(value)) return undefined
-  const chosen = Array.isArray(value) ? value : [value]
-  return chosen.some((code) => question.showWhen?.anyOf.includes(String(code)))
+  // only text and numbers can be codes; anything else chooses nothing (validation names it)
+  const chosen: unknown[] = Array.isArray(value) ? value : [value]
+  return chosen.some((code) => (typeof code === 'string' || typeof code === 'number') && question.showWhen?.anyOf.includes(String(code)))
 }
 
 export interface SubmissionSchemaOptions {
