@@ -52,7 +52,7 @@ function trustProxyOption(setting: Config['trustProxy']): boolean | string[] | (
 
 export async function buildApp(config: Config, overrides: AppOverrides): Promise<FastifyInstance> {
   const app = Fastify({
-    // Tests may pass their own stream or level; redaction and the error serializer always apply.
+    // Tests may pass their own stream or level; the request and error serializers always apply.
     logger:
       overrides.logger === false
         ? false
@@ -62,9 +62,12 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
             serializers: { err: serializeError, req: serializeRequest },
           },
     trustProxy: trustProxyOption(config.trustProxy),
-    // One id per request in every log line (reqId) and in the X-Request-Id response header; an id
-    // the load balancer already gave the request is kept, so the two logs can be joined.
-    genReqId: (request) => requestIdOf(request.headers['x-request-id'], () => crypto.randomUUID()),
+    // One id per request in every log line (reqId) and in the X-Request-Id response header. Behind
+    // a trusted proxy (TRUST_PROXY) the load balancer's X-Request-Id is kept, so the two logs join.
+    genReqId:
+      config.trustProxy === false
+        ? () => crypto.randomUUID()
+        : (request) => requestIdOf(request.headers['x-request-id'], () => crypto.randomUUID()),
     bodyLimit: 256 * 1024,
   })
   app.addHook('onRequest', async (request, reply) => {

@@ -46,6 +46,8 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
 }
 
 export const APP_ROLE = 'anchor_app'
+const LOCK_TIMEOUT = '10s'
+const STATEMENT_TIMEOUT = '30s'
 
 function connectPostgres(url: string, ownerUrl: string, onPoolError?: (error: Error) => void): DatabaseHandle {
   let appRole = false
@@ -54,6 +56,8 @@ function connectPostgres(url: string, ownerUrl: string, onPoolError?: (error: Er
     max: 10,
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30_000,
+    // a connection to a server that vanished without a word (a network partition) is noticed
+    keepAlive: true,
   })
   // Without listeners a connection's error (e.g. PostgreSQL restarting) would crash the process:
   // the pool listens on idle connections, and every connection gets its own listener for the time
@@ -64,7 +68,10 @@ function connectPostgres(url: string, ownerUrl: string, onPoolError?: (error: Er
     dialect: new PostgresDialect({
       pool,
       // Every pooled connection works as the application role once the service has migrated.
+      // No request waits for ever: a lock held too long (a rebuild of the report totals at another
+      // instance's start) or a runaway query ends in a 503 the client retries.
       onCreateConnection: async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw(`SET lock_timeout = '${LOCK_TIMEOUT}'; SET statement_timeout = '${STATEMENT_TIMEOUT}'`))
         if (appRole) await connection.executeQuery(CompiledQuery.raw(`SET ROLE ${APP_ROLE}`))
       },
     }),

@@ -14,7 +14,8 @@ interface PgLikeError {
   column?: unknown
 }
 
-const CONNECTION_ERROR_CODES = new Set([
+// Failures that pass: the client should try again shortly (503 with Retry-After).
+const TRANSIENT_ERROR_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
@@ -27,10 +28,12 @@ const CONNECTION_ERROR_CODES = new Set([
   '53300', // too_many_connections
   '40001', // serialization_failure: transient, worth the client's retry
   '40P01', // deadlock_detected: likewise
+  '55P03', // lock_not_available: lock_timeout passed (e.g. waiting for a rebuild of the report totals)
+  '57014', // query_canceled: statement_timeout passed
 ])
 
-function isConnectionFailure(error: Error, code: string | undefined): boolean {
-  if (code && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08'))) return true
+function isTransientFailure(error: Error, code: string | undefined): boolean {
+  if (code && (TRANSIENT_ERROR_CODES.has(code) || code.startsWith('08'))) return true
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     error.message,
   )
@@ -51,7 +54,7 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
   const code = typeof e.code === 'string' ? e.code : undefined
   const constraint = typeof e.constraint === 'string' ? e.constraint : undefined
   const column = typeof e.column === 'string' ? e.column : undefined
-  if (isConnectionFailure(e, code)) return new ServiceUnavailableError()
+  if (isTransientFailure(e, code)) return new ServiceUnavailableError()
   switch (code) {
     case '23505':
       return new ConflictError([{ field: fieldOfConstraint(constraint, column), code: 'already_exists' }])

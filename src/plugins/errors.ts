@@ -79,7 +79,11 @@ export const errorsPlugin = fp(
     app.setErrorHandler(async (error, request, reply) => {
       const appError = toAppError(error)
       if (appError) {
-        if (appError.statusCode >= 500) request.log.warn({ code: appError.code }, 'service unavailable')
+        if (appError.statusCode >= 500) {
+          // the database's own code tells a stopped server from a deadlock or a timeout
+          const cause = (error as { code?: unknown }).code
+          request.log.warn({ code: appError.code, cause: typeof cause === 'string' ? cause : undefined }, 'service unavailable')
+        }
         return sendError(request, reply, appError)
       }
       // Log the fault, never the request body (it may hold passwords or codes).

@@ -34,20 +34,44 @@ export async function removeExpiredCounters(db: Kysely<Database>): Promise<void>
   await db.deleteFrom('rate_limit_counters').where('window_ends', '<', sql<Date>`now()`).execute()
 }
 
-/** A store class for @fastify/rate-limit that keeps its counts in `db`. */
+/**
+ * A store class for @fastify/rate-limit that keeps its counts in `db`. A key found over its limit
+ * is refused from memory until its window ends, so a flood costs the database one write per
+ * instance and window, not one per request. Supports `max` and `timeWindow` (the options this
+ * service uses), not `ban`, `continueExceeding` or `exponentialBackoff`.
+ */
 export function databaseRateLimitStore(db: Kysely<Database>): FastifyRateLimitStoreCtor {
+  const refused = new Map<string, { current: number; until: number }>()
+  const forget = (now: number) => {
+    for (const [key, entry] of refused) if (entry.until <= now) refused.delete(key)
+  }
+
   class DatabaseStore implements FastifyRateLimitStore {
     constructor(
       _options: unknown,
       private readonly prefix = '',
     ) {}
 
-    incr(key: string, callback: Callback, timeWindow: number): void {
-      countRequest(db, `${this.prefix}${key}`, timeWindow).then(
-        (result) => callback(null, result),
+    incr(key: string, callback: Callback, timeWindow: number, max: number): void {
+      const fullKey = `${this.prefix}${key}`
+      const now = Date.now()
+      const known = refused.get(fullKey)
+      if (known && known.until > now) {
+        known.current += 1
+        callback(null, { current: known.current, ttl: known.until - now })
+        return
+      }
+      countRequest(db, fullKey, timeWindow).then(
+        (result) => {
+          if (result.current > max) {
+            if (refused.size > 10_000) forget(now)
+            refused.set(fullKey, { current: result.current, until: Date.now() + result.ttl })
+          }
+          callback(null, result)
+        },
         (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
       )
-      if (Math.random() * CLEAN_UP_EVERY < 1) removeExpiredCounters(db).catch(() => undefined)
+      if (Math.random() * CLEAN_UP_EVERY < 1) removeExpiredCounters(db).catch(() => undefined) // retried by a later request
     }
 
     // Each route counts on its own, as the built-in store does. The plugin passes the route's

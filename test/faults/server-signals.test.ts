@@ -19,6 +19,7 @@ t.test('forms filed across a SIGKILL and a restart are all stored exactly once',
   const sessions = await Promise.all(experts.map((expert) => logIn(server.baseUrl, deployment.outboxFile, expert)))
 
   const load = startLoad(sessions)
+  t.teardown(() => load.abort())
   for (const round of [1, 2]) {
     const before = load.acknowledgedCount()
     await waitUntil(() => load.acknowledgedCount() >= before + 40, 60_000, `40 forms before kill ${round}`)
@@ -47,13 +48,13 @@ t.test('SIGTERM: requests in flight finish and are stored before the process exi
   const expert = await deployment.expert()
   const session = await logIn(server.baseUrl, deployment.outboxFile, expert)
 
-  // Hold the chain's lock from outside, so that five submissions are surely in flight (waiting
-  // for it inside their transactions) when the signal comes.
+  // Hold the report totals' lock alone from outside (as a rebuild does), so that five submissions
+  // are surely in flight, each waiting for it inside its transaction, when the signal comes.
   const holder = new pg.Client({ connectionString: deployment.databaseUrl })
   await holder.connect()
   t.teardown(() => holder.end())
   await holder.query('BEGIN')
-  await holder.query('SELECT pg_advisory_xact_lock(7240002)')
+  await holder.query('SELECT pg_advisory_xact_lock(7240004)')
   const keys = [1, 2, 3, 4, 5].map(() => newKey())
   const inFlight = keys.map((key) => session.postJson('/api/v1/meeting-forms', validAnswers(), { 'idempotency-key': key }))
   // (asked on another connection: inside a transaction pg_stat_activity stays as first seen)

@@ -24,7 +24,8 @@ function captureLog(): { stream: PassThrough; lines: () => Record<string, unknow
 
 t.test('every request is logged with its id, and without personal data or secrets', async (t) => {
   const log = captureLog()
-  const { app, sms } = await buildTestApp(t, { logStream: log.stream })
+  // behind a proxy (TRUST_PROXY), whose request ids are kept
+  const { app, sms } = await buildTestApp(t, { logStream: log.stream, env: { TRUST_PROXY: '1' } })
   const user = await createUser(app.db, { name: 'Lokitesti Henkilö', email: 'lokitesti.henkilo@example.fi' })
 
   // a failed login, a full login, a form through the API, a page with a query string

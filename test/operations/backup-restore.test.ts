@@ -1,5 +1,5 @@
-// Backup and restore as README describes it: pg_dump of a database in use, pg_restore into a
-// fresh database, `npm run verify` on the copy, and the service working on it.
+// Backup and restore as README describes it: pg_dump of a database while forms are being filed,
+// pg_restore into a fresh database, `npm run verify` on the copy, and the service working on it.
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -10,6 +10,7 @@ import t from 'tap'
 import { newKey, validAnswers } from '../fixtures/forms.js'
 import { createDeployment, POSTGRES_URL } from '../fixtures/processes/deployment.js'
 import { logIn } from '../fixtures/processes/http-session.js'
+import { startLoad, waitUntil } from '../fixtures/processes/load.js'
 import { freePort, runCli, ServerProcess } from '../fixtures/server-process.js'
 
 const run = promisify(execFile)
@@ -43,7 +44,7 @@ t.test('a pg_dump restored into a fresh database passes npm run verify and serve
   const deployment = await createDeployment(t)
   const seeded = await runCli('demo-seed', ['--forms', '300', '--months', '6'], deployment.env)
   t.equal(seeded.code, 0, 'demo data written')
-  const expert = await deployment.expert()
+  const expert = await deployment.expert() // to log in on the copy
   const dir = await mkdtemp(join(tmpdir(), 'anchor-backup-'))
   const restoredName = `anchor_restored_${Date.now().toString(36)}`
   t.teardown(async () => {
@@ -51,21 +52,36 @@ t.test('a pg_dump restored into a fresh database passes npm run verify and serve
     await adminQuery(`DROP DATABASE IF EXISTS ${restoredName} WITH (FORCE)`)
   })
 
+  // the service runs and an expert files forms while the dump is taken
+  const original = await deployment.server()
+  await original.start()
+  t.teardown(() => original.stop())
+  const filer = await logIn(original.baseUrl, deployment.outboxFile, await deployment.expert())
+  const load = startLoad([filer, filer])
+  t.teardown(() => load.abort())
+  await waitUntil(() => load.acknowledgedCount() >= 20, 30_000, '20 forms before the dump')
   const dumpFile = join(dir, 'anchor.dump')
   await run('pg_dump', ['--format=custom', `--file=${dumpFile}`, deployment.databaseUrl])
+  const filedDuringDump = load.acknowledgedCount()
+  await waitUntil(() => load.acknowledgedCount() >= filedDuringDump + 10, 30_000, 'more forms after the dump')
+  await load.stop()
+
   await adminQuery(`CREATE DATABASE ${restoredName}`)
   const restoredUrl = new URL(deployment.databaseUrl)
   restoredUrl.pathname = `/${restoredName}`
   await run('pg_restore', ['--exit-on-error', `--dbname=${restoredUrl}`, dumpFile])
 
-  const original = await countRows(deployment.databaseUrl)
-  t.ok(original.meeting_forms! >= 300, `${original.meeting_forms} forms in the original`)
-  t.same(await countRows(restoredUrl.toString()), original, 'every table has the same rows in the copy')
+  const now = await countRows(deployment.databaseUrl)
+  const copy = await countRows(restoredUrl.toString())
+  t.ok(copy.meeting_forms! >= 320, `${copy.meeting_forms} forms in the copy: the demo data and the forms filed before the dump`)
+  t.ok(copy.meeting_forms! < now.meeting_forms!, `but not those filed after it (${now.meeting_forms} in the original now)`)
+  t.same({ users: copy.users, teams: copy.teams }, { users: now.users, teams: now.teams }, 'users and teams are all there')
+  t.equal(copy.integrity_chain, copy.meeting_forms! + copy.activity_records!, 'every record of the copy has its chain link, and no link lacks its record')
 
   const restoredEnv = { ...deployment.env, DATABASE_URL: restoredUrl.toString() }
   const verify = await runCli('verify', [], restoredEnv)
   t.equal(verify.code, 0, `npm run verify on the copy: ${verify.output.trim()}`)
-  t.match(verify.output, `${original.integrity_chain} records checked`)
+  t.match(verify.output, `${copy.integrity_chain} records checked`)
 
   // the service starts on the copy, finds its migrations current, and files a new form there
   const server = new ServerProcess(await freePort(), restoredEnv)

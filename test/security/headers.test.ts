@@ -115,11 +115,15 @@ t.test('over plain http in development: strict headers on every route, no-store 
   }
 })
 
-t.test('a request id from the client is echoed only when it is plain', async (t) => {
-  const plain = await inject(development, { method: 'GET', url: '/healthz', headers: { 'x-request-id': 'lb-1234abcd' } })
-  t.equal(plain.headers['x-request-id'], 'lb-1234abcd', 'a load balancer\'s id is kept')
+t.test('a request id from the client is kept only behind a trusted proxy, and only when it is plain', async (t) => {
+  const direct = await inject(development, { method: 'GET', url: '/healthz', headers: { 'x-request-id': 'lb-1234abcd' } })
+  t.not(direct.headers['x-request-id'], 'lb-1234abcd', 'without TRUST_PROXY anyone could choose ids: a new one is made')
+  t.match(String(direct.headers['x-request-id']), /^[0-9a-f-]{36}$/)
+  const proxied = await buildTestApp(t, { env: { TRUST_PROXY: '1' } })
+  const plain = await inject(proxied, { method: 'GET', url: '/healthz', headers: { 'x-request-id': 'lb-1234abcd' } })
+  t.equal(plain.headers['x-request-id'], 'lb-1234abcd', "behind the proxy the load balancer's id is kept")
   for (const id of ['<script>alert(1)</script>', "' OR '1'='1", 'a'.repeat(500), 'x\ty']) {
-    const response = await inject(development, { method: 'GET', url: '/healthz', headers: { 'x-request-id': id } })
+    const response = await inject(proxied, { method: 'GET', url: '/healthz', headers: { 'x-request-id': id } })
     t.equal(response.statusCode, 200)
     t.not(response.headers['x-request-id'], id, `${id.slice(0, 20)} is replaced`)
     t.match(String(response.headers['x-request-id']), /^[A-Za-z0-9._:-]+$/)

@@ -98,7 +98,7 @@ async function ensureDemoTeams(deps: AppDeps): Promise<DemoTeam[]> {
 
 /**
  * Writes records and their chain links in one transaction, continuing the chain. The chain's lock
- * is taken last, after the rows and report totals, as every writer does (see forms.service.ts).
+ * is taken last, after the rows and report totals, as forms.service.ts does.
  */
 async function writeBatch(
   trx: Transaction<Database>,

@@ -29,10 +29,10 @@ export function assertMayFileForms(actor: Actor): string {
   return actor.teamId
 }
 
-/** Validates answers against the definition; throws ValidationError naming every bad field. */
 // Building the schema takes milliseconds; one per app (its clock) is enough.
 const schemas = new WeakMap<AppDeps, ReturnType<typeof buildSubmissionSchema>>()
 
+/** Validates answers against the definition; throws ValidationError naming every bad field. */
 export function validateSubmission(deps: AppDeps, input: unknown): Submission {
   let schema = schemas.get(deps)
   if (!schema) {
@@ -52,10 +52,11 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
   const submission = validateSubmission(deps, input)
   const requestHash = sha256Hex(canonicalJson(submission.answers as Canonical))
 
-  // One transaction, the chain's lock last so that writers queue on it only for its few
-  // milliseconds: the form row (or the earlier form with this key), then the report totals (row
-  // locks only), then the chain link. READ COMMITTED: after waiting for the lock, or for a
-  // concurrent insert of the same key, each statement must see what the other committed.
+  // One transaction: the form row (or the earlier form with this key), then the report totals,
+  // then the chain link, whose lock every writer takes last (demo seed likewise; activity records
+  // touch no totals). Forms of the same month still wait for each other on the national totals'
+  // rows, but no longer for everything under one lock. READ COMMITTED: after waiting for a lock,
+  // or for a concurrent insert of the same key, each statement must see what the other committed.
   return deps.db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
     const form: StoredMeetingForm = {
       id: randomUUID(),
@@ -69,7 +70,8 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
     }
     if (!(await insertMeetingFormOnce(trx, formDefinition, { ...form, idempotencyKey, requestHash }))) {
       const earlier = await findByIdempotencyKey(trx, actor.userId, idempotencyKey)
-      if (!earlier) throw new ServiceUnavailableError() // the other request's form is gone again: try again
+      // cannot happen (the conflict waited for the other insert to commit); if it did, a retry decides
+      if (!earlier) throw new ServiceUnavailableError()
       if (earlier.requestHash !== requestHash) throw new ConflictError([{ field: 'idempotencyKey', code: 'key_reused' }])
       return { id: earlier.id, createdAt: earlier.createdAt, created: false }
     }

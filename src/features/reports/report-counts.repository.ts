@@ -98,7 +98,8 @@ export async function addToReportCounts(trx: Transaction<Database>, forms: reado
  * database owner at start-up, after the migrations; returns whether it rebuilt.
  */
 export async function ensureReportCounts(db: Kysely<Database>): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  // READ COMMITTED: after waiting for the lock, the forms its holders committed must be seen.
+  return db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${sql.lit(TOTALS_LOCK)})`.execute(trx)
     const built = await trx.selectFrom('report_counts_builds').select('layout').where('layout', '=', REPORT_COUNTS_LAYOUT).executeTakeFirst()
     if (built) return false
