@@ -1,0 +1,109 @@
+// Where the time of one form submission goes in the database: the steps of the transaction the
+// service runs (form row, report totals, chain link, commit), timed one form at a time.
+//
+//   npm run bench:submission-steps -- [--database-url postgres://postgres@127.0.0.1:5432/postgres]
+//                                     [--forms 1000] [--out bench/RESULTS.md]
+//
+// Uses a scratch database `anchor_bench_steps` (dropped and made again) and the service's own
+// repository functions, in the order forms.service.ts calls them.
+import { randomUUID } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { connectDatabase } from '../src/db/connect.js'
+import { migrate } from '../src/db/migrate.js'
+import { formDefinition } from '../src/features/forms/definition.js'
+import { meetingFormRow } from '../src/features/forms/forms.repository.js'
+import type { Answers } from '../src/features/forms/submission-schema.js'
+import { addToReportCounts } from '../src/features/reports/report-counts.repository.js'
+import { meetingFormContent } from '../src/features/forms/stored-form.js'
+import { appendToChain } from '../src/features/integrity/chain.js'
+import { monthOf, monthsBack } from '../src/lib/months.js'
+import { createUser } from '../test/fixtures/factories.js'
+import { validAnswers } from '../test/fixtures/forms.js'
+import { percentile, writeResultsSection } from './results-file.js'
+
+const { values } = parseArgs({
+  options: {
+    'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
+    forms: { type: 'string', default: '1000' },
+    out: { type: 'string', default: 'bench/RESULTS.md' },
+  },
+})
+const FORMS = Number(values.forms)
+const BENCH_DB = 'anchor_bench_steps'
+
+const admin = new pg.Client({ connectionString: values['database-url'] })
+await admin.connect()
+await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`)
+await admin.query(`CREATE DATABASE ${BENCH_DB}`)
+await admin.end()
+const url = new URL(values['database-url'])
+url.pathname = `/${BENCH_DB}`
+const handle = await connectDatabase({ databaseUrl: url.toString() })
+await migrate(handle)
+await handle.enterAppRole()
+const user = await createUser(handle.db, { role: 'expert' })
+const months = monthsBack(monthOf(new Date()), 2)
+
+const steps = { 'form row': [] as number[], 'report totals': [] as number[], 'chain link': [] as number[], commit: [] as number[], total: [] as number[] }
+type Step = keyof typeof steps
+
+for (let i = 0; i < FORMS + 50; i++) {
+  const answers = validAnswers({ meetingMonth: months[i % months.length], age: 12 + (i % 6) }) as Answers
+  const age = Number(answers.age)
+  const form = {
+    id: randomUUID(),
+    teamId: user.teamId!,
+    submittedBy: user.id,
+    definitionVersion: formDefinition.version,
+    createdAt: new Date(),
+    answers,
+    under15: age < 15,
+    adultClient: age >= 18,
+    idempotencyKey: randomUUID(),
+    requestHash: '0'.repeat(64),
+  }
+  const warm = i < 50 // the first 50 warm caches and plans
+  const started = performance.now()
+  let mark = started
+  const lap = (step: Step) => {
+    const now = performance.now()
+    if (!warm) steps[step].push(now - mark)
+    mark = now
+  }
+  // the steps of insertMeetingFormOnce and submitMeetingForm, one by one
+  await handle.db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
+    await trx.insertInto('meeting_forms').values(meetingFormRow(formDefinition, form)).onConflict((oc) => oc.columns(['submitted_by', 'idempotency_key']).doNothing()).execute()
+    lap('form row')
+    await addToReportCounts(trx, [{ teamId: form.teamId, month: String(answers.meetingMonth), meetingKind: String(answers.meetingKind), under15: form.under15, answers }])
+    lap('report totals')
+    await appendToChain(trx, { kind: 'meeting_form', id: form.id, content: meetingFormContent(form), createdAt: form.createdAt })
+    lap('chain link')
+  })
+  lap('commit')
+  if (!warm) steps.total.push(performance.now() - started)
+}
+await handle.close()
+
+const rows = (Object.keys(steps) as Step[]).map((step) => {
+  const times = [...steps[step]].sort((a, b) => a - b)
+  const mean = times.reduce((sum, t) => sum + t, 0) / times.length
+  return `| ${step} | ${mean.toFixed(2)} | ${percentile(times, 50).toFixed(2)} | ${percentile(times, 99).toFixed(2)} |`
+})
+for (const row of rows) console.log(row)
+writeResultsSection(
+  values.out,
+  'submission-steps',
+  [
+    '## One submission in the database, step by step (`npm run bench:submission-steps`)',
+    '',
+    `Run on ${new Date().toISOString().slice(0, 10)}, same machine. Command: \`npm run bench:submission-steps -- --forms ${FORMS}\`.`,
+    `${FORMS} forms one after another (after 50 to warm up), this month's and last month's, each in its own READ COMMITTED transaction, with the service's own functions in the order the service calls them. Milliseconds.`,
+    '',
+    '| Step | mean | p50 | p99 |',
+    '|---|---:|---:|---:|',
+    ...rows,
+  ].join('\n'),
+)
+console.log(`Wrote ${values.out}`)
+process.exit(0)
