@@ -12,7 +12,6 @@
 import { randomUUID } from 'node:crypto'
 import { cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { connectDatabase, type DatabaseHandle } from '../src/db/connect.js'
 import { migrate } from '../src/db/migrate.js'
@@ -26,6 +25,7 @@ import { testConfig } from '../test/fixtures/app.js'
 import { createUser, loginAs } from '../test/fixtures/factories.js'
 import { FakeSmsSender } from '../test/fixtures/fake-sms.js'
 import { percentile, samplePeakMemory, writeResultsSection } from './results-file.js'
+import { scratchDatabase } from './scratch-database.js'
 
 const { values } = parseArgs({
   options: {
@@ -40,17 +40,6 @@ const runs = Number(values.runs)
 const BENCH_DB = 'anchor_bench_reports'
 const TEAM_COUNT = 45
 const FORMS_PER_BATCH = 20000
-
-async function freshDatabase(serverUrl: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl })
-  await admin.connect()
-  await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`)
-  await admin.query(`CREATE DATABASE ${BENCH_DB}`)
-  await admin.end()
-  const url = new URL(serverUrl)
-  url.pathname = `/${BENCH_DB}`
-  return url.toString()
-}
 
 interface BenchTeam {
   id: string
@@ -127,7 +116,7 @@ interface Measurement {
 const peakMemoryMb = new Map<number, number>()
 
 async function main(): Promise<void> {
-  const url = await freshDatabase(values['database-url'])
+  const url = await scratchDatabase(values['database-url'], BENCH_DB)
   const handle = await connectDatabase({ databaseUrl: url })
   await migrate(handle)
   await handle.enterAppRole()

@@ -8,7 +8,6 @@
 // repository functions, in the order forms.service.ts calls them.
 import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { connectDatabase } from '../src/db/connect.js'
 import { migrate } from '../src/db/migrate.js'
 import { formDefinition } from '../src/features/forms/definition.js'
@@ -21,6 +20,7 @@ import { monthOf, monthsBack } from '../src/lib/months.js'
 import { createUser } from '../test/fixtures/factories.js'
 import { validAnswers } from '../test/fixtures/forms.js'
 import { percentile, writeResultsSection } from './results-file.js'
+import { scratchDatabase } from './scratch-database.js'
 
 const { values } = parseArgs({
   options: {
@@ -32,14 +32,7 @@ const { values } = parseArgs({
 const FORMS = Number(values.forms)
 const BENCH_DB = 'anchor_bench_steps'
 
-const admin = new pg.Client({ connectionString: values['database-url'] })
-await admin.connect()
-await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`)
-await admin.query(`CREATE DATABASE ${BENCH_DB}`)
-await admin.end()
-const url = new URL(values['database-url'])
-url.pathname = `/${BENCH_DB}`
-const handle = await connectDatabase({ databaseUrl: url.toString() })
+const handle = await connectDatabase({ databaseUrl: await scratchDatabase(values['database-url'], BENCH_DB) })
 await migrate(handle)
 await handle.enterAppRole()
 const user = await createUser(handle.db, { role: 'expert' })

@@ -24,8 +24,9 @@ import { monthOf, monthsBack } from '../src/lib/months.js'
 import { createUser, TEST_PASSWORD } from '../test/fixtures/factories.js'
 import { validAnswers } from '../test/fixtures/forms.js'
 import { logIn, type HttpSession } from '../test/fixtures/processes/http-session.js'
-import { freePort, ServerProcess } from '../test/fixtures/server-process.js'
+import { freePort, ServerProcess, serverEnv } from '../test/fixtures/server-process.js'
 import { percentile, samplePeakMemory, writeResultsSection } from './results-file.js'
+import { scratchDatabase } from './scratch-database.js'
 
 const { values } = parseArgs({
   options: {
@@ -46,17 +47,6 @@ const MONTHS = monthsBack(monthOf(new Date()), 2)
 const bodies = MONTHS.flatMap((month, i) =>
   [13, 15, 17].map((age) => validAnswers({ meetingMonth: month, age, meetingTopics: i % 2 ? ['vandalism'] : ['theft_shoplifting', 'intoxicant_use'] })),
 )
-
-async function freshDatabase(serverUrl: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl })
-  await admin.connect()
-  await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`)
-  await admin.query(`CREATE DATABASE ${BENCH_DB}`)
-  await admin.end()
-  const url = new URL(serverUrl)
-  url.pathname = `/${BENCH_DB}`
-  return url.toString()
-}
 
 interface Run {
   kind: 'HTTP' | 'INSERT'
@@ -169,21 +159,19 @@ async function insertRun(url: string, teamId: string, userId: string, concurrenc
 }
 
 async function main(): Promise<void> {
-  const url = await freshDatabase(values['database-url'])
+  const url = await scratchDatabase(values['database-url'], BENCH_DB)
   const dir = mkdtempSync(join(tmpdir(), 'anchor-bench-'))
   const outbox = join(dir, 'sms-outbox.jsonl')
-  const server = new ServerProcess(await freePort(), {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    NODE_ENV: 'development',
-    HOST: '127.0.0.1',
-    DATABASE_URL: url,
-    SMS_OUTBOX_FILE: outbox,
-    SESSION_SECRET: randomUUID() + randomUUID(),
-    LOG_LEVEL: 'info',
-    // the logins come from one address; a proxy hop lets each expert have its own
-    TRUST_PROXY: '1',
-  })
+  const server = new ServerProcess(
+    await freePort(),
+    serverEnv({
+      DATABASE_URL: url,
+      SMS_OUTBOX_FILE: outbox,
+      LOG_LEVEL: 'info',
+      // the logins come from one address; a proxy hop lets each expert have its own
+      TRUST_PROXY: '1',
+    }),
+  )
   await server.start()
   try {
     const handle = await connectDatabase({ databaseUrl: url })

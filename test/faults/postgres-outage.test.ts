@@ -13,10 +13,7 @@ t.test('forms filed across a PostgreSQL restart are all stored exactly once', as
   const deployment = await createDeployment(t)
   const server = await deployment.server()
   await server.start()
-  t.teardown(async () => {
-    await startPostgres() // whatever happened, PostgreSQL runs again (before the database is dropped)
-    if (!t.passing()) t.comment(server.output())
-  })
+  t.teardown(startPostgres) // whatever happened, PostgreSQL runs again (before the database is dropped)
   const experts = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(() => deployment.expert()))
   const sessions = await Promise.all(experts.map((expert) => logIn(server.baseUrl, deployment.outboxFile, expert)))
   const pid = server.pid

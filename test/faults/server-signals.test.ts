@@ -12,9 +12,6 @@ t.test('forms filed across a SIGKILL and a restart are all stored exactly once',
   const deployment = await createDeployment(t)
   const server = await deployment.server()
   await server.start()
-  t.teardown(() => {
-    if (!t.passing()) t.comment(server.output())
-  })
   const experts = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(() => deployment.expert()))
   const sessions = await Promise.all(experts.map((expert) => logIn(server.baseUrl, deployment.outboxFile, expert)))
 
@@ -42,9 +39,6 @@ t.test('SIGTERM: requests in flight finish and are stored before the process exi
   const deployment = await createDeployment(t)
   const server = await deployment.server()
   await server.start()
-  t.teardown(() => {
-    if (!t.passing()) t.comment(server.output())
-  })
   const expert = await deployment.expert()
   const session = await logIn(server.baseUrl, deployment.outboxFile, expert)
 

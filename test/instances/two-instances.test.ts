@@ -10,9 +10,6 @@ t.test('two instances on one database', async (t) => {
   const deployment = await createDeployment(t)
   const [a, b] = [await deployment.server(), await deployment.server()]
   await Promise.all([a.start(), b.start()])
-  t.teardown(() => {
-    if (!t.passing()) t.comment(`A:\n${a.output()}\nB:\n${b.output()}`)
-  })
 
   t.test('a session from one instance works on the other; logout on one ends it on both', async (t) => {
     const expert = await deployment.expert()

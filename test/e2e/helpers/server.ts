@@ -1,10 +1,9 @@
 // A real server process for the browser tests: its own PGlite directory and SMS outbox in a temp
 // folder, the first administrator created with the CLI before start-up, and SIGTERM at teardown.
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, runCli, ServerProcess, smsMessagesTo, waitForSmsCode } from '../../fixtures/server-process.js'
+import { freePort, runCli, ServerProcess, serverEnv, smsMessagesTo, waitForSmsCode } from '../../fixtures/server-process.js'
 
 export interface AdminAccount {
   readonly email: string
@@ -54,18 +53,7 @@ export async function startServer(options: { admin?: AdminAccount; startTimeoutM
   const dataDir = await mkdtemp(join(tmpdir(), 'anchor-e2e-'))
   const outboxFile = join(dataDir, 'sms-outbox.jsonl')
   const port = await freePort()
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    TMPDIR: process.env.TMPDIR,
-    NODE_ENV: 'development',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PGLITE_DIR: join(dataDir, 'pglite'),
-    SMS_OUTBOX_FILE: outboxFile,
-    SESSION_SECRET: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
-  }
+  const env = serverEnv({ PORT: String(port), PGLITE_DIR: join(dataDir, 'pglite'), SMS_OUTBOX_FILE: outboxFile })
 
   try {
     await createAdmin(env, admin)
