@@ -16,7 +16,7 @@ export function writeResultsSection(file: string, name: string, markdown: string
 }
 
 /** The server's resident memory now (kB from /proc; Linux only), or undefined. */
-export function residentKb(pid: number): number | undefined {
+function residentKb(pid: number): number | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8')
     const match = /^VmRSS:\s+(\d+) kB/m.exec(status)

@@ -51,7 +51,6 @@ const bodies = MONTHS.flatMap((month, i) =>
 interface Run {
   kind: 'HTTP' | 'INSERT'
   concurrency: number
-  count: number
   perSecond: number
   p50: number
   p90: number
@@ -94,7 +93,6 @@ async function httpRun(server: ServerProcess, sessions: readonly HttpSession[], 
   return {
     kind: 'HTTP',
     concurrency,
-    count: result['2xx'],
     perSecond: result['2xx'] / duration,
     p50: result.latency.p50,
     p90: result.latency.p90,
@@ -148,7 +146,6 @@ async function insertRun(url: string, teamId: string, userId: string, concurrenc
   return {
     kind: 'INSERT',
     concurrency,
-    count: latencies.length,
     perSecond: latencies.length / duration,
     p50: percentile(latencies, 50),
     p90: percentile(latencies, 90),

@@ -7,10 +7,10 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import type { Browser, Page } from 'playwright-core'
-import { logIn } from './helpers/accounts.js'
-import { expectNoAxeViolations, launchBrowser, newContext } from './helpers/browser.js'
+import { adminOnDemoServer } from './helpers/accounts.js'
+import { expectNoAxeViolations } from './helpers/browser.js'
 import { consoleErrorCheck, LANGS, switchLanguage } from './helpers/pages.js'
-import { ADMIN, startServer, type RunningServer } from './helpers/server.js'
+import type { RunningServer } from './helpers/server.js'
 import { parseCsv } from '../fixtures/csv.js'
 
 const { watch, expectNoConsoleErrors } = consoleErrorCheck()
@@ -21,12 +21,10 @@ const YEAR = new Date().getFullYear() - 1
 let token = ''
 
 t.before(async () => {
-  server = await startServer({ demoForms: 800 })
-  browser = await launchBrowser()
-  const context = await newContext(browser, server.baseUrl)
-  page = await context.newPage()
-  watch(page)
-  await logIn(page, server, ADMIN)
+  const admin = await adminOnDemoServer(800, watch)
+  server = admin.server
+  browser = admin.browser
+  page = admin.page
 })
 
 t.teardown(async () => {

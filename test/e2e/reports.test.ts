@@ -6,10 +6,10 @@
 import t, { type Test } from 'tap'
 import type { Browser, Page } from 'playwright-core'
 import type { Lang } from '../../src/i18n/index.js'
-import { logIn } from './helpers/accounts.js'
-import { expectNoAxeViolations, launchBrowser, newContext } from './helpers/browser.js'
+import { adminOnDemoServer } from './helpers/accounts.js'
+import { expectNoAxeViolations } from './helpers/browser.js'
 import { consoleErrorCheck, h1, LANGS, switchLanguage, tr } from './helpers/pages.js'
-import { ADMIN, startServer, type RunningServer } from './helpers/server.js'
+import type { RunningServer } from './helpers/server.js'
 
 const { watch, expectNoConsoleErrors } = consoleErrorCheck()
 let server: RunningServer
@@ -18,12 +18,10 @@ let page: Page
 const YEAR = new Date().getFullYear()
 
 t.before(async () => {
-  server = await startServer({ demoForms: 800 })
-  browser = await launchBrowser()
-  const context = await newContext(browser, server.baseUrl)
-  page = await context.newPage()
-  watch(page)
-  await logIn(page, server, ADMIN)
+  const admin = await adminOnDemoServer(800, watch)
+  server = admin.server
+  browser = admin.browser
+  page = admin.page
 })
 
 t.teardown(async () => {

@@ -1,10 +1,10 @@
 // Setting the scene for browser tests that need a logged-in expert in a team: the administrator
 // logs in and creates the team, the expert registers for it and is approved, then logs in. Done
 // through the pages, quickly (fill() rather than typing); foundation.test.ts is where these steps
-// are tested one by one.
+// are tested one by one. Or the administrator alone, logged in on a server with demo data.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { newContext } from './browser.js'
-import { ADMIN, type RunningServer } from './server.js'
+import { launchBrowser, newContext } from './browser.js'
+import { ADMIN, startServer, type RunningServer } from './server.js'
 
 export interface Team {
   readonly name: string
@@ -94,5 +94,25 @@ export async function expertInTeam(browser: Browser, server: RunningServer, team
     return { context, page }
   } finally {
     await adminContext.close()
+  }
+}
+
+/**
+ * A server with `demoForms` demo forms and the administrator logged in on a page of a new browser;
+ * `watch` sees the page from the start (console errors). The caller closes the browser and stops
+ * the server.
+ */
+export async function adminOnDemoServer(demoForms: number, watch: (page: Page) => void): Promise<{ server: RunningServer; browser: Browser; page: Page }> {
+  const server = await startServer({ demoForms })
+  try {
+    const browser = await launchBrowser()
+    const context = await newContext(browser, server.baseUrl)
+    const page = await context.newPage()
+    watch(page)
+    await logIn(page, server, ADMIN)
+    return { server, browser, page }
+  } catch (error) {
+    await server.stop()
+    throw error
   }
 }
