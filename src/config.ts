@@ -52,6 +52,7 @@ const envSchema = z.object({
   VIRTU_SP_PRIVATE_KEY: optionalText,
   VIRTU_SP_CERT: optionalText,
   DISCLOSURE_THRESHOLD: z.coerce.number().int().min(3).max(100).default(5),
+  SETUP_TOKEN: optionalText,
 })
 
 export type Environment = 'development' | 'test' | 'production'
@@ -99,6 +100,14 @@ export interface Config {
   }
   readonly virtu: VirtuConfig | undefined
   readonly disclosureThreshold: number
+  /**
+   * The secret of the set-up address that creates the first administrator while none is active.
+   * SETUP_TOKEN, or outside production a fresh random one at each start; in production without
+   * SETUP_TOKEN there is no set-up address.
+   */
+  readonly setupToken: string | undefined
+  /** Whether PUBLIC_URL was given; otherwise the address is the host and port the server listens on. */
+  readonly publicUrlGiven: boolean
 }
 
 export class ConfigError extends Error {
@@ -144,6 +153,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!production && e.SESSION_SECRET !== undefined && e.SESSION_SECRET.length < 32) {
     problems.push('SESSION_SECRET must be at least 32 characters')
   }
+  if (e.SETUP_TOKEN !== undefined && (e.SETUP_TOKEN.length < 24 || /change.?me/i.test(e.SETUP_TOKEN))) {
+    problems.push('SETUP_TOKEN must be at least 24 random characters, not an example value')
+  }
   if (problems.length > 0) throw new ConfigError(problems)
 
   const twilio =
@@ -162,7 +174,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         }
       : undefined
 
-  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
+  const publicUrl = (e.PUBLIC_URL ?? `http://${browserHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, '')
 
   return Object.freeze({
     env: e.NODE_ENV,
@@ -182,5 +194,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sms: Object.freeze({ enabled: e.SMS_LOGIN_ENABLED, twilio, outboxFile: e.SMS_OUTBOX_FILE }),
     virtu: virtu ? Object.freeze(virtu) : undefined,
     disclosureThreshold: e.DISCLOSURE_THRESHOLD,
+    setupToken: e.SETUP_TOKEN ?? (production ? undefined : randomBytes(24).toString('base64url')),
+    publicUrlGiven: e.PUBLIC_URL !== undefined,
   })
+}
+
+/** The host a browser on this computer uses for a listening address: "localhost" for the loopback and any-address. */
+export function browserHost(host: string): string {
+  if (['127.0.0.1', '0.0.0.0', '::', '::1', '', 'localhost'].includes(host)) return 'localhost'
+  return host.includes(':') ? `[${host}]` : host
+}
+
+/** The address users reach a server at: PUBLIC_URL, or the host and the port it really listens on (PORT=0). */
+export function serviceUrl(config: Config, listeningPort: number = config.port): string {
+  if (config.publicUrlGiven) return config.publicUrl
+  return `http://${browserHost(config.host)}:${listeningPort}`
 }

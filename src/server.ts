@@ -1,13 +1,45 @@
 // Process entry: configuration, database and migrations, then the HTTP server; on SIGTERM or
 // SIGINT it stops taking connections, lets requests in flight finish, and closes the database.
+// `--demo` (npm run demo) first fills an embedded database that has no forms with demo data.
+// While no administrator can log in, it prints the set-up address of the first one.
+import { parseArgs } from 'node:util'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
-import { connectDatabase } from './db/connect.js'
+import { ConfigError, loadConfig, serviceUrl, type Config } from './config.js'
+import { connectDatabase, type DatabaseHandle } from './db/connect.js'
 import { migrate } from './db/migrate.js'
+import { DatabaseInUseError } from './db/pglite-lock.js'
+import { seedDemoData } from './features/demo/demo-seed.service.js'
+import { setupIsOpen } from './features/setup/setup.service.js'
 import { createSmsSender } from './integrations/sms/index.js'
+import { systemClock } from './lib/clock.js'
+
+const DEMO_FORMS = 2000
+
+class StartRefused extends Error {}
+
+async function seedDemoIfEmpty(config: Config, database: DatabaseHandle): Promise<void> {
+  const { n } = await database.db
+    .selectFrom('meeting_forms')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
+  if (Number(n) > 0) {
+    process.stdout.write(`Demo: the database already has ${n} forms; no demo data added.\n`)
+    return
+  }
+  const started = Date.now()
+  const sms = createSmsSender(config)
+  const progress = (done: number, total: number) => process.stdout.write(`\rAdding demo data (only this once): ${done} / ${total} forms`)
+  const result = await seedDemoData({ db: database.db, config, clock: systemClock, sms }, { forms: DEMO_FORMS, onProgress: progress })
+  process.stdout.write(`\nDemo data added: ${result.forms} forms and ${result.activities} activity records in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`)
+}
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { demo: { type: 'boolean', default: false } } })
   const config = loadConfig()
+  if (values.demo && config.databaseUrl) {
+    throw new StartRefused('npm run demo runs on the embedded database; with DATABASE_URL set, add demo data with `npm run demo:seed` and start with `npm start`.')
+  }
+  if (values.demo && config.env === 'production') throw new StartRefused('npm run demo is not for production (NODE_ENV is production).')
   const database = await connectDatabase({
     databaseUrl: config.databaseUrl,
     ownerUrl: config.databaseOwnerUrl,
@@ -16,6 +48,7 @@ async function main(): Promise<void> {
   })
   const applied = await migrate(database)
   await database.enterAppRole()
+  if (values.demo) await seedDemoIfEmpty(config, database)
   const sms = createSmsSender(config)
   const app = await buildApp(config, { database, closeDatabase: true, sms })
   app.log.info(
@@ -48,11 +81,29 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'))
 
   await app.listen({ host: config.host, port: config.port })
+  const address = app.server.address()
+  const url = serviceUrl(config, address !== null && typeof address === 'object' ? address.port : config.port)
+  database.recordServiceAddress(url)
+  await announce(config, database, url)
+}
+
+/** One line with the address, and while no administrator can log in, the set-up address. */
+async function announce(config: Config, database: DatabaseHandle, url: string): Promise<void> {
+  if (config.setupToken && (await setupIsOpen(database))) {
+    // In production the secret is the operator's own SETUP_TOKEN: never written to the log.
+    const token = config.env === 'production' ? '<SETUP_TOKEN>' : encodeURIComponent(config.setupToken)
+    process.stdout.write(`No administrator yet. Create the first one at: ${url}/setup?token=${token}\n`)
+  } else {
+    process.stdout.write(`The service is running at ${url}\n`)
+  }
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof StartRefused) {
     process.stderr.write(`${error.message}\n`)
+  } else if (error instanceof DatabaseInUseError) {
+    const address = error.holder.address ? `Open the service that already runs at ${error.holder.address}, or stop it first.` : 'Stop that process first.'
+    process.stderr.write(`The service could not start. ${error.message}\n${address}\n`)
   } else {
     process.stderr.write(`The service could not start: ${error instanceof Error ? error.stack : String(error)}\n`)
   }

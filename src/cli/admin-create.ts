@@ -4,13 +4,13 @@
 import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline'
 import { ConfigError, loadConfig } from '../config.js'
-import { connectDatabase } from '../db/connect.js'
 import { migrate } from '../db/migrate.js'
 import { AppError } from '../errors.js'
 import { adminSchema, createNationalAdmin } from '../features/users/admin-bootstrap.service.js'
 import { parseInput } from '../lib/parse-input.js'
 import { translate } from '../i18n/index.js'
 import { systemClock } from '../lib/clock.js'
+import { openDatabaseOrExit } from './open-database.js'
 
 async function readPasswordFromTerminal(prompt: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true })
@@ -55,7 +55,10 @@ async function main(): Promise<void> {
   // Check the input before opening the database, so a typo is reported at once.
   const input = parseInput(adminSchema, { ...values, password })
   const config = loadConfig()
-  const database = await connectDatabase({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, pgliteDir: config.pgliteDir })
+  const database = await openDatabaseOrExit(
+    config,
+    'While the server runs, create the first administrator at the set-up address it printed (/setup?token=…), or stop the server and run this command again.',
+  )
   try {
     await migrate(database)
     await createNationalAdmin({ db: database.db, clock: systemClock }, input)

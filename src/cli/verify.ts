@@ -1,9 +1,9 @@
 // npm run verify: checks the integrity chain of forms and activity records from the first link
 // to the last. Exits 0 when intact; otherwise names the first problem and exits 1.
 import { loadConfig } from '../config.js'
-import { connectDatabase } from '../db/connect.js'
 import { recordSources } from '../features/integrity/record-sources.js'
 import { verifyIntegrity } from '../features/integrity/verify.service.js'
+import { openDatabaseOrExit } from './open-database.js'
 
 const DESCRIPTIONS = {
   link_missing: 'a link of the chain is missing (a record and its link were removed)',
@@ -14,7 +14,7 @@ const DESCRIPTIONS = {
 } as const
 
 const config = loadConfig()
-const database = await connectDatabase({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, pgliteDir: config.pgliteDir })
+const database = await openDatabaseOrExit(config, 'Stop the server, run `npm run verify`, and start the server again.')
 let intact = false
 try {
   const report = await verifyIntegrity(database.db, recordSources)
