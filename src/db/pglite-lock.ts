@@ -151,6 +151,21 @@ function removeQuietly(path: string): void {
   }
 }
 
+/** Throws DatabaseInUseError if a live process holds the lock now: a check before asking for input. */
+export function checkPgliteFree(dataDir: string): void {
+  const lockDir = lockDirOf(dataDir)
+  let numbers: number[]
+  try {
+    numbers = holderNumbers(lockDir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw error
+  }
+  if (numbers.length === 0) return
+  const current = readRecord(holderPath(lockDir, Math.max(...numbers)))
+  if (typeof current === 'object' && holdsLock(current)) throw new DatabaseInUseError(current, dataDir)
+}
+
 /** Takes the lock of a PGlite data directory, or throws DatabaseInUseError naming the holder. */
 export function acquirePgliteLock(dataDir: string): PgliteLock {
   const lockDir = lockDirOf(dataDir)
