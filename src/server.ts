@@ -8,29 +8,23 @@ import { ConfigError, loadConfig, serviceUrl, type Config } from './config.js'
 import { connectDatabase, type DatabaseHandle } from './db/connect.js'
 import { migrate } from './db/migrate.js'
 import { DatabaseInUseError } from './db/pglite-lock.js'
-import { seedDemoData } from './features/demo/demo-seed.service.js'
+import { seedDemoIfEmpty } from './features/demo/demo-start.service.js'
 import { setupIsOpen } from './features/setup/setup.service.js'
 import { createSmsSender } from './integrations/sms/index.js'
 import { systemClock } from './lib/clock.js'
 
-const DEMO_FORMS = 2000
-
 class StartRefused extends Error {}
 
-async function seedDemoIfEmpty(config: Config, database: DatabaseHandle): Promise<void> {
-  const { n } = await database.db
-    .selectFrom('meeting_forms')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow()
-  if (Number(n) > 0) {
-    process.stdout.write(`Demo: the database already has ${n} forms; no demo data added.\n`)
+async function addDemoData(config: Config, database: DatabaseHandle): Promise<void> {
+  const started = Date.now()
+  const deps = { db: database.db, config, clock: systemClock, sms: createSmsSender(config) }
+  const progress = (done: number, total: number) => process.stdout.write(`\rAdding demo data (only this once): ${done} / ${total} forms`)
+  const outcome = await seedDemoIfEmpty(deps, { onProgress: progress })
+  if (!outcome.seeded) {
+    process.stdout.write(`Demo: the database already has ${outcome.existingForms} forms; no demo data added.\n`)
     return
   }
-  const started = Date.now()
-  const sms = createSmsSender(config)
-  const progress = (done: number, total: number) => process.stdout.write(`\rAdding demo data (only this once): ${done} / ${total} forms`)
-  const result = await seedDemoData({ db: database.db, config, clock: systemClock, sms }, { forms: DEMO_FORMS, onProgress: progress })
-  process.stdout.write(`\nDemo data added: ${result.forms} forms and ${result.activities} activity records in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`)
+  process.stdout.write(`\nDemo data added: ${outcome.forms} forms and ${outcome.activities} activity records in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`)
 }
 
 async function main(): Promise<void> {
@@ -48,7 +42,7 @@ async function main(): Promise<void> {
   })
   const applied = await migrate(database)
   await database.enterAppRole()
-  if (values.demo) await seedDemoIfEmpty(config, database)
+  if (values.demo) await addDemoData(config, database)
   const sms = createSmsSender(config)
   const app = await buildApp(config, { database, closeDatabase: true, sms })
   app.log.info(
