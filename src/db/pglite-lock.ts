@@ -166,8 +166,13 @@ export function checkPgliteFree(dataDir: string): void {
   if (typeof current === 'object' && holdsLock(current)) throw new DatabaseInUseError(current, dataDir)
 }
 
+export interface AcquireOptions {
+  /** Runs between judging the current lock and creating the next one (tests widen the race with it). */
+  beforeCreate?: () => void
+}
+
 /** Takes the lock of a PGlite data directory, or throws DatabaseInUseError naming the holder. */
-export function acquirePgliteLock(dataDir: string): PgliteLock {
+export function acquirePgliteLock(dataDir: string, options: AcquireOptions = {}): PgliteLock {
   const lockDir = lockDirOf(dataDir)
   mkdirSync(lockDir, { recursive: true })
   const record: LockRecord = {
@@ -189,6 +194,7 @@ export function acquirePgliteLock(dataDir: string): PgliteLock {
       if (current !== 'unreadable' && holdsLock(current)) throw new DatabaseInUseError(current, dataDir)
     }
     const mine = top + 1
+    options.beforeCreate?.()
     const temporary = writeTemporary(lockDir, record)
     try {
       linkSync(temporary, holderPath(lockDir, mine))

@@ -13,8 +13,8 @@ import { projectRoot } from '../../src/lib/paths.js'
 
 const takeLock = join(projectRoot, 'test/fixtures/processes/take-lock.ts')
 
-function startTaker(dir: string): { child: ChildProcess; firstLine: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', takeLock, dir], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'pipe'] })
+function startTaker(dir: string, startAt?: number): { child: ChildProcess; firstLine: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', takeLock, dir, ...(startAt ? [String(startAt)] : [])], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   child.stderr?.on('data', (d) => (err += String(d)))
@@ -120,7 +120,9 @@ t.test('a PID now used by another process, or a lock from before a restart, is n
 t.test('of several processes taking over a stale lock at once, exactly one wins', async (t) => {
   const dir = join(t.testdir(), 'db')
   writeHolder(dir, 7, { pid: await deadPid(), startTicks: null })
-  const takers = Array.from({ length: 6 }, () => startTaker(dir))
+  // all try at the same moment, once every process has started
+  const startAt = Date.now() + 8_000
+  const takers = Array.from({ length: 6 }, () => startTaker(dir, startAt))
   const answers = await Promise.all(takers.map((taker) => taker.firstLine))
   const winners = takers.filter((_, i) => answers[i] === 'took')
   t.equal(winners.length, 1, answers.join(', '))
