@@ -175,18 +175,34 @@ t.test('repeated wrong passwords lock the account for a while, and the user is t
   t.equal(after.statusCode, 303, 'the lockout ends by itself')
 })
 
-t.test('pending and disabled accounts get no code and no session', async (t) => {
+t.test('pending and disabled accounts get no code and no session, and their right password answers like a wrong one', async (t) => {
   const { app, sms } = await buildTestApp(t)
   const pending = await createUser(app.db, { status: 'pending' })
   const disabled = await createUser(app.db, { status: 'disabled' })
-  const browser = new TestBrowser(app)
-  await browser.get('/login')
-  const p = await browser.post('/login', { email: pending.email, password: TEST_PASSWORD })
-  t.equal(p.statusCode, 403)
-  t.match(p.body, 'waiting for an administrator')
-  const d = await browser.post('/login', { email: disabled.email, password: TEST_PASSWORD })
-  t.equal(d.statusCode, 403)
-  t.match(d.body, 'has been disabled')
+  const active = await createUser(app.db)
+
+  /** The answer with what differs per request (the e-mail typed, the CSRF token) taken out. */
+  async function attempt(email: string, password: string) {
+    const browser = new TestBrowser(app)
+    await browser.get('/login')
+    const started = performance.now()
+    const response = await browser.post('/login', { email, password })
+    const ms = performance.now() - started
+    const body = response.body.replaceAll(email, 'EMAIL').replace(/name="_csrf" value="[^"]+"/g, '_csrf')
+    return { status: response.statusCode, body, ms }
+  }
+  const wrong = await attempt(active.email, 'not the password at all')
+  t.equal(wrong.status, 401)
+  for (const [label, user] of [['pending', pending], ['disabled', disabled]] as const) {
+    const right = await attempt(user.email, TEST_PASSWORD)
+    const wrongForIt = await attempt(user.email, 'not the password at all')
+    t.equal(right.status, 401, `${label}: the right password answers 401, as a wrong one does`)
+    t.equal(right.body, wrong.body, `${label}: the same page as a wrong password`)
+    t.equal(wrongForIt.body, wrong.body, `${label}: and as a wrong password for the same account`)
+    t.notMatch(right.body, /waiting for an administrator|has been disabled/)
+    // Both take one full password check and one recorded failure; a generous bound for a busy machine.
+    t.ok(Math.abs(right.ms - wrongForIt.ms) < Math.max(150, wrongForIt.ms), `${label}: similar time (${right.ms.toFixed(0)} ms vs ${wrongForIt.ms.toFixed(0)} ms)`)
+  }
   t.equal(sms.sent.length, 0)
 })
 

@@ -5,6 +5,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js'
+import { noBidiControls, noControlCharacters } from '../../lib/text-rules.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
@@ -19,7 +20,7 @@ export const TOKEN_ROLES = ['researcher', 'admin'] as const
 
 export const newTokenSchema = z.strictObject(
   {
-    name: z.string('required').trim().min(1, 'required').max(80, 'too_long'),
+    name: z.string('required').trim().refine(noControlCharacters, 'invalid').refine(noBidiControls, 'bidi_control').min(1, 'required').max(80, 'too_long'),
     days: z.coerce.number('invalid_number').int('invalid_number').min(1, 'too_small').max(MAX_TOKEN_DAYS, 'too_big'),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_body') },

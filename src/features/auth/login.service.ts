@@ -79,15 +79,15 @@ export async function startSmsLogin(deps: AppDeps, input: PasswordStepInput): Pr
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`login:${accountKey}`}))`.execute(trx)
     await assertNotLockedOut(trx, accountKey, input.ip, now)
     const found = await findUserByEmail(trx, input.email)
-    // verifyPassword does the full scrypt work even without a user: same answer, same time.
+    // verifyPassword does the full scrypt work even without a user: same answer, same time. A
+    // pending or disabled account takes the wrong password's path too (same answer, same work),
+    // so the answer never confirms that a password is right.
     const passwordOk = await verifyPassword(input.password, found?.password_hash)
-    if (found && passwordOk && found.login_method === 'sms' && found.phone) return found
+    if (found && passwordOk && found.login_method === 'sms' && found.phone && found.status === 'active') return found
     await recordFailure(trx, 'login_failure', { accountKey, ip: input.ip, userId: found?.id, now })
     return undefined
   })
   if (!user?.phone) throw new InvalidCredentialsError()
-  if (user.status === 'pending') throw new AccountStatusError('account_pending')
-  if (user.status !== 'active') throw new AccountStatusError('account_disabled')
 
   const { challengeId } = await sendLoginCode(deps, { userId: user.id, phone: user.phone, lang: input.lang, ip: input.ip })
   return { challengeId }
