@@ -13,7 +13,7 @@ import { VIRTU_TEST_ENV } from '../fixtures/saml-idp.js'
 /** The promise every request makes: /healthz answers within this while anything else runs. */
 const HEALTH_BUDGET_MS = 200
 /** A busy shared machine can pause a process for a moment on its own: a slow probe is retried. */
-const ATTEMPTS = 3
+const ATTEMPTS = 5
 const PROBE_INTERVAL_MS = 10
 
 interface HostileRequest {
@@ -117,6 +117,12 @@ t.test('no single hostile request keeps /healthz from answering within 200 ms', 
     } while (!done)
     const status = await hostile
     return { worstHealthMs: worst, requestMs: performance.now() - started, status }
+  }
+
+  // The first request to each route compiles its schemas and warms the database pool: done once
+  // with harmless input, so that only the hostile input itself is measured.
+  for (const request of Object.values(cases)) {
+    await fetch(`${base}${request.path}`, { method: request.method, headers: request.headers, body: request.method === 'POST' ? '' : undefined }).then((r) => r.arrayBuffer())
   }
 
   for (const [name, request] of Object.entries(cases)) {
