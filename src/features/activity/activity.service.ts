@@ -7,7 +7,8 @@ import { withPersonalDataErrors } from '../../lib/personal-data.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
-import { assertMayFileForms, IDEMPOTENCY_KEY } from '../forms/forms.service.js'
+import { parseIdempotencyKey } from '../../lib/idempotency-key.js'
+import { assertMayFileForms } from '../forms/forms.service.js'
 import { monthOf } from '../../lib/months.js'
 import { appendToChain } from '../integrity/chain.js'
 import { lockChain } from '../integrity/chain.repository.js'
@@ -42,14 +43,14 @@ export async function recordActivity(
   idempotencyKey: string,
 ): Promise<{ id: string; created: boolean }> {
   const teamId = assertMayFileForms(actor)
-  if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new ValidationError([{ field: 'idempotencyKey', code: 'invalid' }])
+  const key = parseIdempotencyKey(idempotencyKey, 'idempotencyKey')
   const activity = validateActivity(deps, input)
   const requestHash = sha256Hex(canonicalJson(activity as Canonical))
   // READ COMMITTED: after waiting for the chain's lock, each statement must see the link the
   // previous holder committed (a snapshot taken before the wait would not).
   return deps.db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
     await lockChain(trx)
-    const earlier = await findActivityByKey(trx, actor.userId, idempotencyKey)
+    const earlier = await findActivityByKey(trx, actor.userId, key)
     if (earlier) {
       if (earlier.requestHash !== requestHash) throw new ConflictError([{ field: 'idempotencyKey', code: 'key_reused' }])
       return { id: earlier.id, created: false }
@@ -64,7 +65,7 @@ export async function recordActivity(
       ageBand: activity.ageBand ?? null,
       participants: activity.participants ?? null,
     }
-    await insertActivity(trx, { ...record, idempotencyKey, requestHash })
+    await insertActivity(trx, { ...record, idempotencyKey: key, requestHash })
     await appendToChain(trx, { kind: 'activity_record', id: record.id, content: activityContent(record), createdAt: record.createdAt })
     return { id: record.id, created: true }
   })
