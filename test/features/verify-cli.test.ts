@@ -1,7 +1,5 @@
-// npm run verify: exit 0 on an intact chain; a tampered form makes it name the record and exit 1;
-// --checkpoint FILE compares with a checkpoint kept outside the database.
+// npm run verify: exit 0 on an intact chain; a tampered form makes it name the record and exit 1.
 import { spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { connectDatabase } from '../../src/db/connect.js'
@@ -10,9 +8,7 @@ import type { Actor } from '../../src/features/auth/session.service.js'
 import { submitMeetingForm } from '../../src/features/forms/forms.service.js'
 import { projectRoot } from '../../src/lib/paths.js'
 import { systemClock } from '../../src/lib/clock.js'
-import { checkpointFile, makeCheckpoint } from '../../src/features/integrity/checkpoint.service.js'
 import { integrityKeys } from '../../src/features/integrity/keys.js'
-import { sealPending } from '../../src/features/integrity/sealer.service.js'
 import { TEST_INTEGRITY_ENV, testConfig } from '../fixtures/app.js'
 import { createUser } from '../fixtures/factories.js'
 import { FakeSmsSender } from '../fixtures/fake-sms.js'
@@ -56,49 +52,4 @@ t.test('verify passes an intact database and fails a tampered one', async (t) =>
   t.equal(tampered.status, 1)
   t.match(tampered.stderr, `Integrity check FAILED at link 2 (meeting_form ${ids[1]}): the record has been changed after it was submitted.`)
   t.match(tampered.stderr, '1 records before it are intact.')
-})
-
-t.test('verify --checkpoint FILE catches a rollback that the database alone no longer shows', async (t) => {
-  const root = t.testdir()
-  const dir = join(root, 'db')
-  const handle = await connectDatabase({ pgliteDir: dir })
-  await migrate(handle)
-  await handle.enterAppRole()
-  const user = await createUser(handle.db)
-  const actor: Actor = { userId: user.id, sessionId: 's', name: user.name, email: user.email, role: 'expert', teamId: user.teamId, loginMethod: 'sms' }
-  const deps = { db: handle.db, config: testConfig(), clock: systemClock, sms: new FakeSmsSender() }
-  const keys = integrityKeys(deps.config)
-  for (let i = 0; i < 2; i++) await submitMeetingForm(deps, actor, validAnswers(), newKey())
-  await makeCheckpoint(handle.db, keys, systemClock, 'daily')
-  const newest = (await submitMeetingForm(deps, actor, validAnswers(), newKey())).id
-  await sealPending(handle.db, keys, systemClock)
-  const kept = await makeCheckpoint(handle.db, keys, systemClock, 'administrator')
-  const file = join(root, 'kept.json')
-  writeFileSync(file, JSON.stringify(checkpointFile(keys, kept)))
-  await handle.close()
-  const withFile = runVerify(dir, ['--checkpoint', file])
-  t.equal(withFile.status, 0, withFile.stderr)
-  t.match(withFile.stdout, '2 seals and 3 signed checkpoints checked, one of them kept outside the database.')
-
-  // the newest record, its link and seal, and the newest stored checkpoint removed by the owner
-  const owner = await connectDatabase({ pgliteDir: dir })
-  await owner.runScript(`
-    ALTER TABLE meeting_forms DISABLE TRIGGER USER; ALTER TABLE integrity_chain DISABLE TRIGGER USER;
-    ALTER TABLE integrity_seals DISABLE TRIGGER USER; ALTER TABLE integrity_checkpoints DISABLE TRIGGER USER;
-    DELETE FROM integrity_chain WHERE record_id = '${newest}';
-    DELETE FROM meeting_forms WHERE id = '${newest}';
-    DELETE FROM integrity_seals WHERE seal_seq = 2;
-    DELETE FROM integrity_checkpoints WHERE id = ${kept.id};`)
-  await owner.close()
-  const alone = runVerify(dir)
-  t.equal(alone.status, 0, 'the database alone is consistent again: why a checkpoint is kept outside')
-  const rolledBack = runVerify(dir, ['--checkpoint', file])
-  t.equal(rolledBack.status, 1)
-  t.match(rolledBack.stderr, /Integrity check FAILED at checkpoint kept outside, of .* \(tree size 3\): the current records no longer reproduce/)
-
-  const bad = join(root, 'bad.json')
-  writeFileSync(bad, '{"format":"something else"}')
-  const refused = runVerify(dir, ['--checkpoint', bad])
-  t.equal(refused.status, 2)
-  t.match(refused.stderr, 'cannot be used: the file is not a checkpoint')
 })
