@@ -67,10 +67,12 @@ t.test('the API: 201, the same answer for a repeat, 409 for other content, 400 n
 })
 
 t.test('a tampered activity record is caught by the chain', async (t) => {
-  const { app, sms, database } = await buildTestApp(t)
+  const { app, sms, database, clock } = await buildTestApp(t)
   const browser = await loginAs(app, sms, await createUser(app.db))
   const csrf = (await browser.get('/api/v1/session')).json().csrfToken as string
   for (const participants of [5, 6, 7]) {
+    // a second apart: the sealer orders a batch by filing time
+    clock.advance(1000)
     await app.inject({
       method: 'POST', url: '/api/v1/activity-records',
       headers: { cookie: browser.cookieHeader(), 'x-csrf-token': csrf, 'content-type': 'application/json', 'idempotency-key': newKey() },
