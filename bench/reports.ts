@@ -19,6 +19,7 @@ import { SeededRandom } from '../src/features/demo/random.js'
 import { demoAnswers } from '../src/features/demo/demo-answers.js'
 import { formDefinition } from '../src/features/forms/definition.js'
 import { insertMeetingForms, type NewMeetingForm } from '../src/features/forms/forms.repository.js'
+import type { FiledArea } from '../src/features/forms/stored-form.js'
 import { monthOf, monthsBack } from '../src/lib/months.js'
 import { municipalities, countyOfMunicipality, policeDepartmentOfMunicipality } from '../src/regions/index.js'
 import { testConfig } from '../test/fixtures/app.js'
@@ -45,6 +46,7 @@ interface BenchTeam {
   id: string
   userId: string
   municipality: string
+  area: FiledArea
 }
 
 /** 45 teams in the largest municipalities of mainland Finland, one expert each. */
@@ -67,7 +69,7 @@ async function createTeams(handle: DatabaseHandle): Promise<BenchTeam[]> {
       .returning('id')
       .executeTakeFirstOrThrow()
     const user = await createUser(handle.db, { teamId: team.id, email: `bench-${i}@bench.invalid` })
-    teams.push({ id: team.id, userId: user.id, municipality: m.code })
+    teams.push({ id: team.id, userId: user.id, municipality: m.code, area: { county: countyOfMunicipality(m.code)!.code, police: policeDepartmentOfMunicipality(m.code)!.code, recordedAtFiling: true } })
   }
   return teams
 }
@@ -93,6 +95,7 @@ async function addForms(handle: DatabaseHandle, teams: readonly BenchTeam[], cou
           answers,
           under15: age < 15,
           adultClient: age >= 18,
+          area: team.area,
           idempotencyKey: `bench-${randomUUID()}`,
           requestHash: '0'.repeat(64),
         })

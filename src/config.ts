@@ -52,6 +52,11 @@ const envSchema = z.object({
   VIRTU_SP_PRIVATE_KEY: optionalText,
   VIRTU_SP_CERT: optionalText,
   DISCLOSURE_THRESHOLD: z.coerce.number().int().min(3).max(100).default(5),
+  PUBLICATION_MAX_NOISE: z.coerce.number().int().min(2).max(20).default(5),
+  PUBLICATION_NOISE_VARIANCE: z.coerce.number().min(0.5).max(10).default(1.5),
+  PUBLICATION_MIN_FORMS: z.coerce.number().int().min(5).max(1000).default(20),
+  RELEASE_DAY: z.coerce.number().int().min(1).max(28).default(5),
+  RELEASE_SCHEDULE_ENABLED: flag.default(true),
 })
 
 export type Environment = 'development' | 'test' | 'production'
@@ -99,6 +104,22 @@ export interface Config {
   }
   readonly virtu: VirtuConfig | undefined
   readonly disclosureThreshold: number
+  /** How published counts are protected (docs/disclosure.md) and when releases are made. */
+  readonly publication: PublicationConfig
+}
+
+export interface PublicationConfig {
+  /** k: no published count about young people lies between 1 and k-1 */
+  readonly threshold: number
+  /** D: the largest change of a count */
+  readonly maxNoise: number
+  /** V: the variance of the change */
+  readonly noiseVariance: number
+  /** smallest group of forms whose answers are published, and smallest difference between two published groups */
+  readonly minForms: number
+  /** day of the month on which the scheduled release for the month before is made */
+  readonly releaseDay: number
+  readonly scheduleEnabled: boolean
 }
 
 export class ConfigError extends Error {
@@ -141,6 +162,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
   }
   if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) problems.push('DATABASE_OWNER_URL needs DATABASE_URL as well')
+  // a count of 1 must be able to reach the threshold, or small counts could not be published unbiased
+  if (e.PUBLICATION_MAX_NOISE < e.DISCLOSURE_THRESHOLD - 1) problems.push('PUBLICATION_MAX_NOISE must be at least DISCLOSURE_THRESHOLD - 1')
   if (!production && e.SESSION_SECRET !== undefined && e.SESSION_SECRET.length < 32) {
     problems.push('SESSION_SECRET must be at least 32 characters')
   }
@@ -182,5 +205,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sms: Object.freeze({ enabled: e.SMS_LOGIN_ENABLED, twilio, outboxFile: e.SMS_OUTBOX_FILE }),
     virtu: virtu ? Object.freeze(virtu) : undefined,
     disclosureThreshold: e.DISCLOSURE_THRESHOLD,
+    publication: Object.freeze({
+      threshold: e.DISCLOSURE_THRESHOLD,
+      maxNoise: e.PUBLICATION_MAX_NOISE,
+      noiseVariance: e.PUBLICATION_NOISE_VARIANCE,
+      minForms: e.PUBLICATION_MIN_FORMS,
+      releaseDay: e.RELEASE_DAY,
+      scheduleEnabled: e.RELEASE_SCHEDULE_ENABLED,
+    }),
   })
 }

@@ -3,6 +3,7 @@ import type { Insertable, Kysely, Transaction } from 'kysely'
 import { sql } from 'kysely'
 import type { Database, MeetingFormsTable } from '../../db/schema.js'
 import { addToReportCounts } from '../reports/report-counts.repository.js'
+import { newRecordKey } from '../publication/cell-key.js'
 import type { FormDefinition } from './definition-types.js'
 import { answersToColumns, columnsToAnswers, type StoredMeetingForm } from './stored-form.js'
 
@@ -10,7 +11,8 @@ type Db = Kysely<Database> | Transaction<Database>
 type MetadataColumn = 'id' | 'team_id' | 'submitted_by' | 'definition_version' | 'idempotency_key' | 'request_hash' | 'created_at' | 'under_15' | 'adult_client'
 type AnswerColumnValues = Omit<Insertable<MeetingFormsTable>, MetadataColumn>
 
-export type NewMeetingForm = StoredMeetingForm & { idempotencyKey: string; requestHash: string }
+/** A form to insert: its secret record key for the cell-key method is drawn here unless given (tests). */
+export type NewMeetingForm = StoredMeetingForm & { idempotencyKey: string; requestHash: string; recordKey?: number }
 
 /** The row of a form: metadata columns and one column per answered question. */
 export function meetingFormRow(definition: FormDefinition, form: NewMeetingForm): Insertable<MeetingFormsTable> {
@@ -28,6 +30,10 @@ export function meetingFormRow(definition: FormDefinition, form: NewMeetingForm)
     created_at: form.createdAt,
     under_15: form.under15,
     adult_client: form.adultClient,
+    wellbeing_county: form.area.county,
+    police_department: form.area.police,
+    area_recorded_at_filing: form.area.recordedAtFiling,
+    record_key: form.recordKey ?? newRecordKey(),
   }
 }
 
@@ -91,6 +97,7 @@ function toStored(definition: FormDefinition, row: Record<string, unknown>): Sto
     answers: columnsToAnswers(definition, { ...row, meeting_month: row.month_text }),
     under15: Boolean(row.under_15),
     adultClient: Boolean(row.adult_client),
+    area: { county: String(row.wellbeing_county), police: String(row.police_department), recordedAtFiling: Boolean(row.area_recorded_at_filing) },
   }
 }
 
