@@ -6,7 +6,9 @@
 --    stays as it was hashed).
 -- 2. Every form carries a secret random record key for the cell-key method. It is never shown or
 --    exported; forms filed before this migration get one here.
--- 3. Releases: immutable snapshots. Each form enters exactly one release; each aggregate (a period
+-- 3. The running report totals kept with every form (0006) are gone: releases are built in bulk
+--    from the forms, and a team's own view counts its own forms.
+-- 4. Releases: immutable snapshots. Each form enters exactly one release; each aggregate (a period
 --    and an area) is decided once, and its protected tables are stored once, never made again.
 
 ALTER TABLE meeting_forms DISABLE TRIGGER meeting_forms_are_immutable;
@@ -109,3 +111,16 @@ CREATE TRIGGER release_aggregates_are_never_truncated BEFORE TRUNCATE ON release
 CREATE TRIGGER release_tables_are_never_truncated BEFORE TRUNCATE ON release_tables FOR EACH STATEMENT EXECUTE FUNCTION forbid_change();
 
 GRANT SELECT, INSERT ON releases, release_forms, release_aggregates, release_tables, release_volumes, release_activity TO anchor_app;
+
+DROP TABLE report_counts;
+DROP TABLE report_split_counts;
+DROP TABLE report_counts_builds;
+
+-- Making a release is audited.
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_event_check;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_event_check CHECK (event IN (
+  'login_success', 'login_failure', 'code_sent', 'code_failure', 'lockout', 'logout',
+  'registration', 'approval', 'rejection', 'role_change', 'team_change',
+  'user_disabled', 'user_enabled', 'team_created', 'team_updated', 'admin_created',
+  'report_exported', 'codebook_exported', 'token_created', 'token_revoked', 'token_used',
+  'release_made'));

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import { migrate } from './db/migrate.js'
 import { createSmsSender } from './integrations/sms/index.js'
+import { startReleaseSchedule } from './features/publication/release-schedule.js'
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -24,9 +25,11 @@ async function main(): Promise<void> {
   )
 
   let closing = false
+  let stopSchedule = () => {}
   const shutdown = (signal: string) => {
     if (closing) return
     closing = true
+    stopSchedule()
     app.log.info({ signal }, 'shutting down: finishing requests in flight')
     // Keep-alive connections would hold the process for their whole timeout: close each one as
     // soon as its last request is answered.
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'))
 
   await app.listen({ host: config.host, port: config.port })
+  stopSchedule = startReleaseSchedule(app.deps, app.log)
 }
 
 main().catch((error: unknown) => {

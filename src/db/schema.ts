@@ -49,6 +49,7 @@ export const AUDIT_EVENTS = [
   'token_created',
   'token_revoked',
   'token_used',
+  'release_made',
 ] as const
 export type AuditEvent = (typeof AUDIT_EVENTS)[number]
 
@@ -134,9 +135,6 @@ export interface Database {
   municipalities: MunicipalitiesTable
   virtu_authn_requests: VirtuAuthnRequestsTable
   virtu_consumed_assertions: VirtuConsumedAssertionsTable
-  report_counts: ReportCountsTable
-  report_split_counts: ReportSplitCountsTable
-  report_counts_builds: ReportCountsBuildsTable
   api_tokens: ApiTokensTable
   rate_limit_counters: RateLimitCountersTable
   releases: ReleasesTable
@@ -314,35 +312,6 @@ export interface MunicipalitiesTable {
   aland: boolean
 }
 
-/** Running report totals per team (migrations/0006_report_counts.sql): derived from meeting_forms. */
-export interface ReportCountsTable {
-  dimension: string
-  /** date, first day of the month */
-  meeting_month: string
-  team_id: string
-  meeting_kind: string
-  code: string
-  forms: number
-}
-
-/** Running report totals for the whole country, split by one single-valued answer. */
-export interface ReportSplitCountsTable {
-  dimension: string
-  split: string
-  split_code: string
-  /** date, first day of the month */
-  meeting_month: string
-  meeting_kind: string
-  code: string
-  forms: number
-}
-
-export interface ReportCountsBuildsTable {
-  layout: number
-  built_at: Timestamp
-}
-
-/** Personal API tokens (migrations/0007_api_tokens.sql): only the hash of the token is stored. */
 export interface ApiTokensTable {
   id: string
   user_id: string

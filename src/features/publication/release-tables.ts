@@ -41,11 +41,11 @@ function sumByCode(tallies: Iterable<Tally>): Map<string, CellTally> {
   return sums
 }
 
-function publishAll(ptable: Ptable, sums: ReadonlyMap<string, CellTally>, asked: string): Record<string, number> {
+function publishAll(ptable: Ptable, sums: ReadonlyMap<string, CellTally>, asked: string, exact = false): Record<string, number> {
   const values: Record<string, number> = {}
   for (const [code, tally] of sums) {
     if (code === asked) continue
-    const value = publishedValue(ptable, tally)
+    const value = exact ? tally.forms : publishedValue(ptable, tally)
     if (value !== 0) values[code] = value
   }
   return values
@@ -54,10 +54,11 @@ function publishAll(ptable: Ptable, sums: ReadonlyMap<string, CellTally>, asked:
 export function oneWayCells(
   ptable: Ptable,
   tallies: readonly Tally[],
-  options: { multiple: boolean; conditional: boolean; asked: string; forms: number },
+  options: { multiple: boolean; conditional: boolean; asked: string; forms: number; exact?: boolean },
 ): OneWayCells {
   const sums = sumByCode(tallies)
-  const values = publishAll(ptable, sums, options.asked)
+  // the kind of meeting is a volume (first and follow-up meetings are published exactly)
+  const values = publishAll(ptable, sums, options.asked, options.exact)
   if (!options.multiple) return { values }
   // a question shown on every form has the number of forms as its base: a volume, exact
   const base = options.conditional ? publishedValue(ptable, sums.get(options.asked) ?? EMPTY_TALLY) : options.forms
@@ -69,7 +70,7 @@ export function twoWayCells(
   tallies: readonly Tally[],
   splitTallies: readonly Tally[],
   aggregateTeams: TeamCounts,
-  options: { asked: string; minForms: number },
+  options: { asked: string; minForms: number; exactColumns?: boolean },
 ): TwoWayCells {
   // the split question's own tallies tell each column's size per team, and its published total
   const columnTeams = new Map<string, Map<string, number>>()
@@ -84,7 +85,8 @@ export function twoWayCells(
   const columnTotals: Record<string, number> = {}
   for (const code of [...shown].sort()) {
     columns[code] = publishAll(ptable, sumByCode(tallies.filter((t) => t.split === code)), options.asked)
-    columnTotals[code] = publishedValue(ptable, splitSums.get(code) ?? EMPTY_TALLY)
+    const size = splitSums.get(code) ?? EMPTY_TALLY
+    columnTotals[code] = options.exactColumns ? size.forms : publishedValue(ptable, size)
   }
   const withheld = [...columnTeams.keys()].filter((code) => !shown.has(code)).sort()
   return { columns, columnTotals, withheld }

@@ -38,6 +38,7 @@ import {
 } from './publication.repository.js'
 import { atomKeyOf, oneWayCells, twoWayCells, type Tally } from './release-tables.js'
 import type { PublicationConfig } from '../../config.js'
+import { recordAudit } from '../audit/audit.repository.js'
 
 export const METHOD_NAME = 'cell-key perturbation (maximum-entropy perturbation table), exact volumes'
 
@@ -72,6 +73,9 @@ export function lastClosedMonth(now: Date): string {
 
 /** Which split questions country-level tables are split by (the definition's `reportSplit` questions). */
 export const SPLITS = splitDimensions().filter((d) => d.source.type === 'question')
+
+/** Questions whose counts are volumes (they measure the teams' work): published exactly. */
+export const EXACT_QUESTIONS: ReadonlySet<string> = new Set(['meetingKind'])
 
 /** Tables of a published aggregate: one per question; at the country level per year also per split. */
 export function tableKey(question: string, split?: string): string {
@@ -159,6 +163,7 @@ async function buildTables(
       multiple: dimension.kind === 'multiple',
       conditional: dimension.kind === 'multiple' && dimension.question.showWhen !== undefined,
       asked: ASKED,
+      exact: EXACT_QUESTIONS.has(dimension.id),
     }
     for (const { aggregate, forms } of aggregates) {
       rows.push({ aggregateKey: aggregate.key, tableKey: tableKey(dimension.id), cells: oneWayCells(ptable, inAggregate(tallies, aggregate.key), { ...options, forms }) })
@@ -192,6 +197,7 @@ async function buildSplitTables(
       const cells = twoWayCells(ptable, inAggregate(tallies, aggregate.key), inAggregate(splitTallies.get(split.id)!, aggregate.key), teams, {
         asked: ASKED,
         minForms: method.minForms,
+        exactColumns: EXACT_QUESTIONS.has(split.id),
       })
       rows.push({ aggregateKey: aggregate.key, tableKey: tableKey(dimension.id, split.id), cells })
     }
@@ -199,16 +205,19 @@ async function buildSplitTables(
 }
 
 /**
- * Makes a release holding every month closed at `now`. Refuses nothing: a release with no new forms
- * still snapshots the volumes (late forms of old months show there).
+ * Makes a release holding every month closed at `now`. An administrator's release is always made (a
+ * release with no new month still brings late forms into the volumes); the schedule's (`onlyIfDue`)
+ * only when the last closed month is not released yet, checked under the lock so that two
+ * instances never make the same release.
  */
-export async function makeRelease(deps: Pick<AppDeps, 'db' | 'config'>, options: { now: Date; madeBy: string | null }): Promise<MadeRelease> {
+export async function makeRelease(deps: Pick<AppDeps, 'db' | 'config'>, options: { now: Date; madeBy: string | null; onlyIfDue?: boolean }): Promise<MadeRelease | null> {
   const method = methodOf(deps.config.publication)
   const ptable = ptableOf(method)
   const through = lastClosedMonth(options.now)
   return deps.db.transaction().execute(async (trx) => {
     await lockReleases(trx)
     const previous = await latestRelease(trx)
+    if (options.onlyIfDue && previous && previous.throughMonth >= through) return null
     const id = (previous?.id ?? 0) + 1
     const throughMonth = previous && previous.throughMonth > through ? previous.throughMonth : through
     await insertRelease(trx, { id, throughMonth, madeAt: options.now, madeBy: options.madeBy, method })
@@ -243,6 +252,7 @@ export async function makeRelease(deps: Pick<AppDeps, 'db' | 'config'>, options:
     const toPublish = candidates.filter((a) => decisions.get(a.key)!.status === 'published').map((aggregate) => ({ aggregate, forms: formsIn(aggregate) }))
     await insertTables(trx, await buildTables(trx, ptable, method, toPublish, atoms))
     await snapshotVolumes(trx, id, throughMonth, options.now)
+    await recordAudit(trx, { event: 'release_made', at: options.now, actorUserId: options.madeBy, ip: null, details: { release: String(id), through: throughMonth } })
     return { id, throughMonth, formsEntered, published: toPublish.length, withheld: rows.length - toPublish.length }
   })
 }

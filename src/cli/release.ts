@@ -1,0 +1,26 @@
+// npm run release: makes a release now, as a national administrator would from the releases page
+// (for scripted deployments and for looking at published figures right after loading data).
+import { loadConfig } from '../config.js'
+import { connectDatabase } from '../db/connect.js'
+import { migrate } from '../db/migrate.js'
+import { makeRelease } from '../features/publication/release.service.js'
+
+const config = loadConfig()
+const database = await connectDatabase({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, pgliteDir: config.pgliteDir })
+let ok = false
+try {
+  await migrate(database)
+  await database.enterAppRole()
+  const started = Date.now()
+  const made = await makeRelease({ db: database.db, config }, { now: new Date(), madeBy: null })
+  if (made) {
+    process.stdout.write(
+      `Release ${made.id} made in ${((Date.now() - started) / 1000).toFixed(1)} s: months up to ${made.throughMonth}, ` +
+        `${made.formsEntered} forms entered, ${made.published} areas and periods published, ${made.withheld} withheld.\n`,
+    )
+  }
+  ok = true
+} finally {
+  await database.close()
+}
+process.exit(ok ? 0 : 1)
