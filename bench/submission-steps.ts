@@ -1,5 +1,6 @@
 // Where the time of one form submission goes in the database: the steps of the transaction the
-// service runs (form row, report totals, chain link, commit), timed one form at a time.
+// service runs (form row, report totals, queue entry for the next seal, commit), timed one form at
+// a time. The chain's lock is no step of a submission any more: the sealer takes it, apart.
 //
 //   npm run bench:submission-steps -- [--database-url postgres://postgres@127.0.0.1:5432/postgres]
 //                                     [--forms 1000] [--out bench/RESULTS.md]
@@ -15,7 +16,7 @@ import { meetingFormRow } from '../src/features/forms/forms.repository.js'
 import type { Answers } from '../src/features/forms/submission-schema.js'
 import { addToReportCounts } from '../src/features/reports/report-counts.repository.js'
 import { meetingFormContent } from '../src/features/forms/stored-form.js'
-import { appendToChain } from '../src/features/integrity/chain.js'
+import { queueForSeal } from '../src/features/integrity/chain.js'
 import { monthOf, monthsBack } from '../src/lib/months.js'
 import { createUser } from '../test/fixtures/factories.js'
 import { validAnswers } from '../test/fixtures/forms.js'
@@ -38,7 +39,7 @@ await handle.enterAppRole()
 const user = await createUser(handle.db, { role: 'expert' })
 const months = monthsBack(monthOf(new Date()), 2)
 
-const steps = { 'form row': [] as number[], 'report totals': [] as number[], 'chain link': [] as number[], commit: [] as number[], total: [] as number[] }
+const steps = { 'form row': [] as number[], 'report totals': [] as number[], 'queue for seal': [] as number[], commit: [] as number[], total: [] as number[] }
 type Step = keyof typeof steps
 
 for (let i = 0; i < FORMS + 50; i++) {
@@ -70,8 +71,8 @@ for (let i = 0; i < FORMS + 50; i++) {
     lap('form row')
     await addToReportCounts(trx, [{ teamId: form.teamId, month: String(answers.meetingMonth), meetingKind: String(answers.meetingKind), under15: form.under15, answers }])
     lap('report totals')
-    await appendToChain(trx, { kind: 'meeting_form', id: form.id, content: meetingFormContent(form), createdAt: form.createdAt })
-    lap('chain link')
+    await queueForSeal(trx, { kind: 'meeting_form', id: form.id, content: meetingFormContent(form), createdAt: form.createdAt })
+    lap('queue for seal')
   })
   lap('commit')
   if (!warm) steps.total.push(performance.now() - started)

@@ -13,6 +13,7 @@ import { formsApiRoutes } from './features/forms/forms.api.routes.js'
 import { formsRoutes } from './features/forms/forms.routes.js'
 import { healthRoutes } from './features/health/health.routes.js'
 import { homeRoutes } from './features/home/home.routes.js'
+import { integrityRoutes } from './features/integrity/integrity.routes.js'
 import { languageRoutes } from './features/home/language.routes.js'
 import { apiDocsRoutes } from './features/api-docs/api-docs.routes.js'
 import { apiTokensRoutes } from './features/api-tokens/api-tokens.routes.js'
@@ -101,6 +102,7 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
   await app.register(registrationRoutes)
   await app.register(homeRoutes)
   await app.register(adminRoutes)
+  await app.register(integrityRoutes)
   await app.register(teamsRoutes)
   await app.register(formsApiRoutes)
   await app.register(formsRoutes)

@@ -1,6 +1,6 @@
 // The only reader of process.env: parses every setting with zod into a frozen Config, and refuses
 // unsafe defaults in production with one message that names every missing setting.
-import { randomBytes } from 'node:crypto'
+import { createPrivateKey, randomBytes } from 'node:crypto'
 import { z } from 'zod'
 
 const DEVELOPMENT_SECRET_NOTE = 'development-only-secret'
@@ -52,6 +52,12 @@ const envSchema = z.object({
   VIRTU_SP_PRIVATE_KEY: optionalText,
   VIRTU_SP_CERT: optionalText,
   DISCLOSURE_THRESHOLD: z.coerce.number().int().min(3).max(100).default(5),
+  INTEGRITY_HMAC_KEY: optionalText,
+  INTEGRITY_SIGNING_KEY: optionalText,
+  INTEGRITY_KEY_FILE: z.string().default('data/integrity-keys.json'),
+  INTEGRITY_SEAL_INTERVAL_MS: z.coerce.number().int().min(200).max(10_000).default(1500),
+  INTEGRITY_MAX_SEAL_DELAY_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  INTEGRITY_CHECKPOINT_HOURS: z.coerce.number().min(0.01).max(24).default(24),
 })
 
 export type Environment = 'development' | 'test' | 'production'
@@ -99,6 +105,45 @@ export interface Config {
   }
   readonly virtu: VirtuConfig | undefined
   readonly disclosureThreshold: number
+  readonly integrity: IntegrityConfig
+}
+
+export interface IntegrityConfig {
+  /** The key of the seals' HMAC; undefined outside production means the development key file. */
+  readonly hmacKey: Buffer | undefined
+  /** PEM of the Ed25519 key that signs checkpoints; undefined likewise. */
+  readonly signingKeyPem: string | undefined
+  /** Development and test only: where keys not given in settings are kept between starts. */
+  readonly keyFile: string
+  readonly sealIntervalMs: number
+  /** A record must be under a seal this long after it was filed; verify reports any that is not. */
+  readonly maxSealDelayMs: number
+  readonly checkpointIntervalMs: number
+}
+
+/** A secret of at least 32 bytes, given as hex or base64; undefined when it is neither or too weak. */
+export function parseHmacKey(text: string): Buffer | undefined {
+  const bytes = /^(?:[0-9a-fA-F]{2}){32,}$/.test(text)
+    ? Buffer.from(text, 'hex')
+    : /^[A-Za-z0-9+/_-]{43,}={0,2}$/.test(text)
+      ? Buffer.from(text, 'base64')
+      : undefined
+  // a repeated or patterned value (e.g. "aaaa...") is not random: refuse it
+  if (!bytes || bytes.length < 32 || new Set(bytes).size < 16) return undefined
+  return bytes
+}
+
+/** An Ed25519 private key as PEM, or the base64 of its PKCS#8 DER; undefined when it is neither. */
+export function parseSigningKey(text: string): string | undefined {
+  try {
+    const key = text.includes('-----BEGIN')
+      ? createPrivateKey(text.replace(/\\n/g, '\n'))
+      : createPrivateKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'pkcs8' })
+    if (key.asymmetricKeyType !== 'ed25519') return undefined
+    return key.export({ format: 'pem', type: 'pkcs8' }).toString()
+  } catch {
+    return undefined
+  }
 }
 
 export class ConfigError extends Error {
@@ -139,6 +184,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (production && (!e.VIRTU_SP_PRIVATE_KEY || !e.VIRTU_SP_CERT)) {
       problems.push('VIRTU_SP_PRIVATE_KEY and VIRTU_SP_CERT are required in production when VIRTU login is on')
     }
+  }
+  const hmacKey = e.INTEGRITY_HMAC_KEY === undefined ? undefined : parseHmacKey(e.INTEGRITY_HMAC_KEY)
+  if (e.INTEGRITY_HMAC_KEY !== undefined && !hmacKey) {
+    problems.push('INTEGRITY_HMAC_KEY must be at least 32 random bytes, as hex or base64 (e.g. `openssl rand -base64 32`)')
+  } else if (production && !hmacKey) {
+    problems.push('INTEGRITY_HMAC_KEY is required (at least 32 random bytes as hex or base64; keep a copy outside the database)')
+  }
+  const signingKeyPem = e.INTEGRITY_SIGNING_KEY === undefined ? undefined : parseSigningKey(e.INTEGRITY_SIGNING_KEY)
+  if (e.INTEGRITY_SIGNING_KEY !== undefined && !signingKeyPem) {
+    problems.push('INTEGRITY_SIGNING_KEY must be an Ed25519 private key, as PEM or the base64 of its PKCS#8 DER (`openssl genpkey -algorithm ed25519`)')
+  } else if (production && !signingKeyPem) {
+    problems.push('INTEGRITY_SIGNING_KEY is required (an Ed25519 private key: `openssl genpkey -algorithm ed25519`)')
   }
   if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) problems.push('DATABASE_OWNER_URL needs DATABASE_URL as well')
   if (!production && e.SESSION_SECRET !== undefined && e.SESSION_SECRET.length < 32) {
@@ -182,5 +239,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sms: Object.freeze({ enabled: e.SMS_LOGIN_ENABLED, twilio, outboxFile: e.SMS_OUTBOX_FILE }),
     virtu: virtu ? Object.freeze(virtu) : undefined,
     disclosureThreshold: e.DISCLOSURE_THRESHOLD,
+    integrity: Object.freeze({
+      hmacKey,
+      signingKeyPem,
+      keyFile: e.INTEGRITY_KEY_FILE,
+      sealIntervalMs: e.INTEGRITY_SEAL_INTERVAL_MS,
+      maxSealDelayMs: e.INTEGRITY_MAX_SEAL_DELAY_SECONDS * 1000,
+      checkpointIntervalMs: Math.round(e.INTEGRITY_CHECKPOINT_HOURS * 3_600_000),
+    }),
   })
 }

@@ -4,6 +4,7 @@ import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { connectDatabase } from './db/connect.js'
 import { migrate } from './db/migrate.js'
+import { startIntegrityTimers } from './features/integrity/scheduler.js'
 import { createSmsSender } from './integrations/sms/index.js'
 
 async function main(): Promise<void> {
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   await database.enterAppRole()
   const sms = createSmsSender(config)
   const app = await buildApp(config, { database, closeDatabase: true, sms })
+  // sealing and checkpoints run in every instance; the chain's lock keeps them from sealing twice
+  const integrity = await startIntegrityTimers(app.deps, app.log)
   app.log.info(
     { database: database.kind, migrationsApplied: applied, sms: sms.name, virtu: Boolean(config.virtu) },
     'starting',
@@ -36,13 +39,16 @@ async function main(): Promise<void> {
       app.log.error('shutdown: requests still in flight after 30 s, exiting')
       process.exit(1)
     }, 30_000).unref()
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed')
-        process.exit(1)
-      },
-    )
+    integrity
+      .stop()
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          app.log.error({ err: error }, 'shutdown failed')
+          process.exit(1)
+        },
+      )
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))

@@ -129,6 +129,9 @@ export interface Database {
   meeting_forms: MeetingFormsTable
   activity_records: ActivityRecordsTable
   integrity_chain: IntegrityChainTable
+  integrity_pending: IntegrityPendingTable
+  integrity_seals: IntegritySealsTable
+  integrity_checkpoints: IntegrityCheckpointsTable
   wellbeing_counties: WellbeingCountiesTable
   police_departments: PoliceDepartmentsTable
   municipalities: MunicipalitiesTable
@@ -235,8 +238,42 @@ export interface IntegrityChainTable {
   record_kind: 'meeting_form' | 'activity_record'
   record_id: string
   content_hash: string
-  chain_hash: string
+  /** the plain SHA-256 link of a record chained before sealing (migration 0012); null when sealed */
+  chain_hash: string | null
+  /** bigint: the seal that covers this link (null for older links) */
+  seal_seq: ColumnType<string | null, string | null | undefined, never>
   created_at: Timestamp
+}
+
+export interface IntegrityPendingTable {
+  record_id: string
+  record_kind: 'meeting_form' | 'activity_record'
+  content_hash: string
+  filed_at: Timestamp
+}
+
+export interface IntegritySealsTable {
+  /** bigint columns: read back as strings */
+  seal_seq: ColumnType<string, string, never>
+  scheme: 'hmac-sha256-merkle-v1'
+  first_leaf: ColumnType<string, string, never>
+  leaf_count: number
+  tree_size: ColumnType<string, string, never>
+  merkle_root: string
+  previous_hash: string
+  seal_hash: string
+  sealed_at: Timestamp
+}
+
+export interface IntegrityCheckpointsTable {
+  id: ColumnType<string, never, never>
+  tree_size: ColumnType<string, string, never>
+  root_hash: string
+  made_at: Timestamp
+  key_id: string
+  signature: string
+  reason: 'start' | 'daily' | 'administrator'
+  made_by: string | null
 }
 
 export interface WellbeingCountiesTable {

@@ -296,6 +296,7 @@ t.test('every page has no axe violations in Finnish, Swedish and English', async
       ['/admin/teams/new', 'new team form'],
       [teamHref!, 'team form with a municipality ticked'],
       ['/admin/audit', 'audit log'],
+      ['/admin/integrity', 'integrity checkpoints'],
       ['/admin/no-such-page', '404 page'],
     ]
     for (const [path, label] of adminPages) {

@@ -5,6 +5,7 @@ import { buildTestApp } from '../fixtures/app.js'
 import type { TestBrowser } from '../fixtures/browser.js'
 import { createUser, loginAs } from '../fixtures/factories.js'
 import { newKey, validAnswers } from '../fixtures/forms.js'
+import { verifyApp } from '../fixtures/integrity.js'
 
 async function apiClient(test: TestApp, role: 'expert' | 'admin' | 'researcher' = 'expert') {
   const user = await createUser(test.app.db, { role, teamId: role === 'researcher' ? null : undefined })
@@ -60,6 +61,10 @@ t.test('a valid form is stored once; a repeat answers the same; the same key wit
   t.same(row.meeting_topics, ['theft_shoplifting', 'intoxicant_use'])
   t.equal(row.guided_hobby, 'no')
   t.equal(row.times_in_anchor, null)
+  // a submission queues its form for the next seal; the sealer links it into the chain
+  const queued = await test.app.db.selectFrom('integrity_pending').select('record_id').execute()
+  t.same(queued.map((q) => q.record_id).sort(), rows.map((r) => r.id).sort())
+  t.match(await verifyApp(test.app), { ok: true, linksChecked: 2 })
   const links = await test.app.db.selectFrom('integrity_chain').selectAll().orderBy('seq').execute()
   t.same(links.map((l) => [Number(l.seq), l.record_kind]), [[1, 'meeting_form'], [2, 'meeting_form']])
 })

@@ -6,6 +6,8 @@ import { answerColumns } from '../../src/features/forms/answer-columns.js'
 import { formDefinition } from '../../src/features/forms/definition.js'
 import { submitMeetingForm } from '../../src/features/forms/forms.service.js'
 import type { Actor } from '../../src/features/auth/session.service.js'
+import { makeCheckpoint } from '../../src/features/integrity/checkpoint.service.js'
+import { integrityKeys } from '../../src/features/integrity/keys.js'
 import { buildTestApp } from '../fixtures/app.js'
 import { createUser } from '../fixtures/factories.js'
 import { newKey, validAnswers } from '../fixtures/forms.js'
@@ -47,6 +49,8 @@ t.test('the application role cannot change or remove a form; the triggers refuse
   const user = await createUser(app.db)
   const actor: Actor = { userId: user.id, sessionId: 'x', name: user.name, email: user.email, role: 'expert', teamId: user.teamId, loginMethod: 'sms' }
   const { id } = await submitMeetingForm(deps, actor, validAnswers(), newKey())
+  // sealed and signed, so the chain's tables have rows for each statement to try
+  await makeCheckpoint(app.db, integrityKeys(deps.config), deps.clock, 'daily')
 
   for (const statement of [
     `UPDATE meeting_forms SET age = 15, under_15 = false WHERE id = '${id}'`,
@@ -54,6 +58,11 @@ t.test('the application role cannot change or remove a form; the triggers refuse
     'TRUNCATE meeting_forms CASCADE',
     'UPDATE integrity_chain SET content_hash = content_hash',
     'DELETE FROM integrity_chain',
+    'UPDATE integrity_seals SET seal_hash = seal_hash',
+    'DELETE FROM integrity_seals',
+    'TRUNCATE integrity_seals CASCADE',
+    'UPDATE integrity_checkpoints SET root_hash = root_hash',
+    'DELETE FROM integrity_checkpoints',
   ]) {
     const asApp = await sql.raw(statement).execute(app.db).then(() => undefined, (e: { code?: string }) => e.code)
     t.equal(asApp, '42501', `application role: ${statement}`)

@@ -2,12 +2,13 @@
 // insert a record. Each case disables the triggers as the owner (as a superuser could).
 import t from 'tap'
 import { submitMeetingForm } from '../../src/features/forms/forms.service.js'
-import type { Actor } from '../../src/features/auth/session.service.js'
+import { contentHashOf } from '../../src/features/integrity/chain.js'
 import { recordSources } from '../../src/features/integrity/record-sources.js'
-import { verifyIntegrity } from '../../src/features/integrity/verify.service.js'
+import type { Actor } from '../../src/features/auth/session.service.js'
 import { buildTestApp, type TestApp } from '../fixtures/app.js'
 import { createUser } from '../fixtures/factories.js'
 import { newKey, validAnswers } from '../fixtures/forms.js'
+import { verifyApp } from '../fixtures/integrity.js'
 
 async function withForms(t: Parameters<typeof buildTestApp>[0], count: number): Promise<{ test: TestApp; ids: string[] }> {
   const test = await buildTestApp(t)
@@ -26,9 +27,11 @@ async function tamper(test: TestApp, statement: string): Promise<void> {
   await test.database.handle.runScript(`
     ALTER TABLE meeting_forms DISABLE TRIGGER USER;
     ALTER TABLE integrity_chain DISABLE TRIGGER USER;
+    ALTER TABLE integrity_seals DISABLE TRIGGER USER;
     ${statement};
     ALTER TABLE meeting_forms ENABLE TRIGGER USER;
-    ALTER TABLE integrity_chain ENABLE TRIGGER USER;`)
+    ALTER TABLE integrity_chain ENABLE TRIGGER USER;
+    ALTER TABLE integrity_seals ENABLE TRIGGER USER;`)
 }
 
 const COLUMNS = `id, team_id, submitted_by, definition_version, idempotency_key, request_hash, created_at,
@@ -36,11 +39,11 @@ const COLUMNS = `id, team_id, submitted_by, definition_version, idempotency_key,
     gang_like_group, first_time_in_anchor, times_in_anchor, meeting_topics, under_influence, client_role, information_sources, referred_onward,
     referral_services, meeting_participants, response_time_days, working_methods, continuation_plan, regret_own, regret_team, usefulness, under_15, adult_client`
 
-const verify = (test: TestApp) => verifyIntegrity(test.app.db, recordSources)
+const verify = (test: TestApp) => verifyApp(test.app)
 
 t.test('an untouched chain verifies', async (t) => {
   const { test } = await withForms(t, 5)
-  t.same(await verify(test), { ok: true, linksChecked: 5 })
+  t.same(await verify(test), { ok: true, linksChecked: 5, sealsChecked: 1, checkpointsChecked: 0 })
 })
 
 t.test('an altered form is found at its link', async (t) => {
@@ -87,6 +90,11 @@ t.test('a form inserted outside the service, or into the middle of the chain, is
 
 t.test('a changed link is found', async (t) => {
   const { test } = await withForms(t, 3)
-  await tamper(test, `UPDATE integrity_chain SET chain_hash = md5('x') || md5('y') WHERE seq = 2`)
-  t.same((await verify(test)).problem?.kind, 'chain_broken')
+  t.equal((await verify(test)).ok, true)
+  // a sealed link's content hash changed to match an altered form: its seal's Merkle root no longer does
+  await tamper(test, `UPDATE meeting_forms SET gender = 'girl' WHERE id = (SELECT record_id FROM integrity_chain WHERE seq = 2)`)
+  const altered = await test.app.db.selectFrom('integrity_chain').select('record_id').where('seq', '=', '2').executeTakeFirstOrThrow()
+  const content = (await recordSources[0]!.load(test.app.db, [altered.record_id])).get(altered.record_id)!
+  await tamper(test, `UPDATE integrity_chain SET content_hash = '${contentHashOf(content)}' WHERE seq = 2`)
+  t.same((await verify(test)).problem, { kind: 'seal_invalid', sealSeq: 1 })
 })

@@ -8,15 +8,17 @@ import type { Actor } from '../../src/features/auth/session.service.js'
 import { submitMeetingForm } from '../../src/features/forms/forms.service.js'
 import { projectRoot } from '../../src/lib/paths.js'
 import { systemClock } from '../../src/lib/clock.js'
-import { testConfig } from '../fixtures/app.js'
+import { integrityKeys } from '../../src/features/integrity/keys.js'
+import { TEST_INTEGRITY_ENV, testConfig } from '../fixtures/app.js'
 import { createUser } from '../fixtures/factories.js'
 import { FakeSmsSender } from '../fixtures/fake-sms.js'
 import { newKey, validAnswers } from '../fixtures/forms.js'
 
-function runVerify(dir: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/verify.ts')], {
+function runVerify(dir: string, args: string[] = []) {
+  return spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/verify.ts'), ...args], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', PGLITE_DIR: dir, NODE_ENV: 'development' },
+    // the same keys as the test's own sealing and checkpoints
+    env: { PATH: process.env.PATH ?? '', PGLITE_DIR: dir, NODE_ENV: 'development', ...TEST_INTEGRITY_ENV },
     encoding: 'utf8',
     timeout: 60_000,
   })
@@ -37,6 +39,8 @@ t.test('verify passes an intact database and fails a tampered one', async (t) =>
   const intact = runVerify(dir)
   t.equal(intact.status, 0, intact.stderr)
   t.match(intact.stdout, 'Integrity chain intact: 3 records checked.')
+  t.match(intact.stdout, '1 seals and 0 signed checkpoints checked.')
+  t.match(intact.stdout, integrityKeys(testConfig()).publicKeyPem, 'the public key is printed, to keep outside')
 
   const owner = await connectDatabase({ pgliteDir: dir })
   await owner.runScript(`ALTER TABLE meeting_forms DISABLE TRIGGER USER;

@@ -16,8 +16,12 @@ export interface StoredActivity {
   participants: number | null
 }
 
-export async function insertActivity(trx: Transaction<Database>, record: StoredActivity & { idempotencyKey: string; requestHash: string }): Promise<void> {
-  await trx
+/**
+ * Inserts one record unless its user already has one with its idempotency key; returns whether it
+ * did. A concurrent insert of the same key is waited for (the unique index).
+ */
+export async function insertActivityOnce(trx: Transaction<Database>, record: StoredActivity & { idempotencyKey: string; requestHash: string }): Promise<boolean> {
+  const inserted = await trx
     .insertInto('activity_records')
     .values({
       id: record.id,
@@ -31,7 +35,10 @@ export async function insertActivity(trx: Transaction<Database>, record: StoredA
       age_band: record.ageBand,
       participants: record.participants,
     })
-    .execute()
+    .onConflict((oc) => oc.columns(['submitted_by', 'idempotency_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  return inserted !== undefined
 }
 
 export async function findActivityByKey(db: Db, submittedBy: string, key: string) {

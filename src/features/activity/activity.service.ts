@@ -1,7 +1,7 @@
 // Recording team activity: append-only, once per idempotency key, in the same integrity chain as
 // the statistics forms.
 import { randomUUID } from 'node:crypto'
-import { ConflictError, ValidationError } from '../../errors.js'
+import { ConflictError, ServiceUnavailableError, ValidationError } from '../../errors.js'
 import { canonicalJson, sha256Hex, type Canonical } from '../../lib/canonical-json.js'
 import { withPersonalDataErrors } from '../../lib/personal-data.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
@@ -9,10 +9,9 @@ import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
 import { assertMayFileForms, IDEMPOTENCY_KEY } from '../forms/forms.service.js'
 import { monthOf } from '../../lib/months.js'
-import { appendToChain } from '../integrity/chain.js'
-import { lockChain } from '../integrity/chain.repository.js'
+import { queueForSeal } from '../integrity/chain.js'
 import { activitySchema, type ActivityInput } from './activity.schemas.js'
-import { findActivityByKey, insertActivity, type StoredActivity } from './activity.repository.js'
+import { findActivityByKey, insertActivityOnce, type StoredActivity } from './activity.repository.js'
 
 export function activityContent(record: StoredActivity): Canonical {
   return {
@@ -45,15 +44,9 @@ export async function recordActivity(
   if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new ValidationError([{ field: 'idempotencyKey', code: 'invalid' }])
   const activity = validateActivity(deps, input)
   const requestHash = sha256Hex(canonicalJson(activity as Canonical))
-  // READ COMMITTED: after waiting for the chain's lock, each statement must see the link the
-  // previous holder committed (a snapshot taken before the wait would not).
+  // READ COMMITTED: after waiting for a concurrent insert of the same key, the next statement
+  // must see the record the other request committed.
   return deps.db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
-    await lockChain(trx)
-    const earlier = await findActivityByKey(trx, actor.userId, idempotencyKey)
-    if (earlier) {
-      if (earlier.requestHash !== requestHash) throw new ConflictError([{ field: 'idempotencyKey', code: 'key_reused' }])
-      return { id: earlier.id, created: false }
-    }
     const record: StoredActivity = {
       id: randomUUID(),
       teamId,
@@ -64,8 +57,14 @@ export async function recordActivity(
       ageBand: activity.ageBand ?? null,
       participants: activity.participants ?? null,
     }
-    await insertActivity(trx, { ...record, idempotencyKey, requestHash })
-    await appendToChain(trx, { kind: 'activity_record', id: record.id, content: activityContent(record), createdAt: record.createdAt })
+    if (!(await insertActivityOnce(trx, { ...record, idempotencyKey, requestHash }))) {
+      const earlier = await findActivityByKey(trx, actor.userId, idempotencyKey)
+      // cannot happen (the conflict waited for the other insert to commit); if it did, a retry decides
+      if (!earlier) throw new ServiceUnavailableError()
+      if (earlier.requestHash !== requestHash) throw new ConflictError([{ field: 'idempotencyKey', code: 'key_reused' }])
+      return { id: earlier.id, created: false }
+    }
+    await queueForSeal(trx, { kind: 'activity_record', id: record.id, content: activityContent(record), createdAt: record.createdAt })
     return { id: record.id, created: true }
   })
 }

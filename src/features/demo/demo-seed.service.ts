@@ -1,6 +1,6 @@
 // Fills a database with synthetic teams, experts, statistics forms and activity records, so that
 // reports have something to show. Every form passes the same validation as a real one and is
-// linked into the integrity chain, so `npm run verify` passes afterwards. Never in production.
+// sealed into the integrity chain, so `npm run verify` passes afterwards. Never in production.
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Database } from '../../db/schema.js'
@@ -14,8 +14,10 @@ import { validateSubmission } from '../forms/forms.service.js'
 import { insertMeetingForms } from '../forms/forms.repository.js'
 import { meetingFormContent, type StoredMeetingForm } from '../forms/stored-form.js'
 import { monthOf, monthsBack } from '../../lib/months.js'
-import { contentHashOf, nextChainHash } from '../integrity/chain.js'
-import { lastLink, lockChain } from '../integrity/chain.repository.js'
+import { contentHashOf } from '../integrity/chain.js'
+import { insertPending } from '../integrity/chain.repository.js'
+import { integrityKeys } from '../integrity/keys.js'
+import { sealPending } from '../integrity/sealer.service.js'
 import { demoAnswers } from './demo-answers.js'
 import { SeededRandom } from './random.js'
 
@@ -97,8 +99,8 @@ async function ensureDemoTeams(deps: AppDeps): Promise<DemoTeam[]> {
 }
 
 /**
- * Writes records and their chain links in one transaction, continuing the chain. The chain's lock
- * is taken last, after the rows and report totals, as forms.service.ts does.
+ * Writes records and their entries in the queue for the next seal in one transaction, as
+ * forms.service.ts does.
  */
 async function writeBatch(
   trx: Transaction<Database>,
@@ -135,16 +137,8 @@ async function writeBatch(
       .execute()
     for (const a of activities) link('activity_record', a.id, activityContent(a), a.createdAt)
   }
-  if (records.length === 0) return
-  await lockChain(trx)
-  let { seq, chainHash } = await lastLink(trx)
-  const links = records.map((record) => {
-    const contentHash = contentHashOf(record.content)
-    chainHash = nextChainHash(chainHash, contentHash)
-    seq += 1
-    return { seq: String(seq), record_kind: record.kind, record_id: record.id, content_hash: contentHash, chain_hash: chainHash, created_at: record.createdAt }
-  })
-  await trx.insertInto('integrity_chain').values(links).execute()
+  // queued as a submission queues its record; seedDemoData seals each batch straight after
+  await insertPending(trx, records.map((r) => ({ kind: r.kind, id: r.id, contentHash: contentHashOf(r.content), filedAt: r.createdAt })))
 }
 
 export async function seedDemoData(deps: AppDeps, options: DemoSeedOptions): Promise<{ forms: number; activities: number }> {
@@ -193,6 +187,7 @@ export async function seedDemoData(deps: AppDeps, options: DemoSeedOptions): Pro
     }
     const batchActivities = written === 0 ? activities : []
     await deps.db.transaction().setIsolationLevel('read committed').execute((trx) => writeBatch(trx, forms, batchActivities))
+    await sealPending(deps.db, integrityKeys(deps.config), deps.clock)
     activityCount += batchActivities.length
     written += count
     options.onProgress?.(written, options.forms)

@@ -7,7 +7,7 @@ import { withPersonalDataErrors } from '../../lib/personal-data.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
-import { appendToChain } from '../integrity/chain.js'
+import { queueForSeal } from '../integrity/chain.js'
 import { formDefinition } from './definition.js'
 import { findByIdempotencyKey, insertMeetingFormOnce } from './forms.repository.js'
 import { meetingFormContent, type StoredMeetingForm } from './stored-form.js'
@@ -53,10 +53,10 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
   const requestHash = sha256Hex(canonicalJson(submission.answers as Canonical))
 
   // One transaction: the form row (or the earlier form with this key), then the report totals,
-  // then the chain link, whose lock every writer takes last (demo seed likewise; activity records
-  // touch no totals). Forms of the same month still wait for each other on the national totals'
-  // rows, but no longer for everything under one lock. READ COMMITTED: after waiting for a lock,
-  // or for a concurrent insert of the same key, each statement must see what the other committed.
+  // then the form's entry in the queue for the next seal (no lock: the sealer alone takes the
+  // chain's). Forms of the same month still wait for each other on the national totals' rows.
+  // READ COMMITTED: after waiting for a lock, or for a concurrent insert of the same key, each
+  // statement must see what the other committed.
   return deps.db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
     const form: StoredMeetingForm = {
       id: randomUUID(),
@@ -75,7 +75,7 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
       if (earlier.requestHash !== requestHash) throw new ConflictError([{ field: 'idempotencyKey', code: 'key_reused' }])
       return { id: earlier.id, createdAt: earlier.createdAt, created: false }
     }
-    await appendToChain(trx, { kind: 'meeting_form', id: form.id, content: meetingFormContent(form), createdAt: form.createdAt })
+    await queueForSeal(trx, { kind: 'meeting_form', id: form.id, content: meetingFormContent(form), createdAt: form.createdAt })
     return { id: form.id, createdAt: form.createdAt, created: true }
   })
 }

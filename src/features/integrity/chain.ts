@@ -1,34 +1,49 @@
-// Linking records into the chain: a link's hash covers the record's content and the previous link.
+// The hashes of the chain: a record's content hash, the plain SHA-256 links made before sealing,
+// and the keyed hash of a seal, which only a holder of the HMAC key can make.
+import { createHmac } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Database } from '../../db/schema.js'
 import { canonicalJson, sha256Hex, type Canonical } from '../../lib/canonical-json.js'
-import { insertLink, lastLink, lockChain, type RecordKind } from './chain.repository.js'
+import { insertPending, type RecordKind } from './chain.repository.js'
+
+export const SEAL_SCHEME = 'hmac-sha256-merkle-v1'
 
 export function contentHashOf(content: Canonical): string {
   return sha256Hex(canonicalJson(content))
 }
 
+/** A link of the chain as it was before sealing (migration 0012): verified, never made any more. */
 export function nextChainHash(previous: string, contentHash: string): string {
   return sha256Hex(`${previous}:${contentHash}`)
 }
 
+/** What a sealed link contributes to its seal's Merkle tree: its place, its record and its content. */
+export function leafData(link: { seq: number; recordKind: RecordKind; recordId: string; contentHash: string }): string {
+  return `${link.seq}:${link.recordKind}:${link.recordId}:${link.contentHash}`
+}
+
+export interface SealFields {
+  sealSeq: number
+  firstLeaf: number
+  leafCount: number
+  merkleRoot: string
+  previousHash: string
+  sealedAt: Date
+}
+
+/** HMAC-SHA-256 over everything a seal states and the seal before it. */
+export function sealHashOf(hmacKey: Buffer, seal: SealFields): string {
+  const message = [SEAL_SCHEME, seal.sealSeq, seal.firstLeaf, seal.leafCount, seal.merkleRoot, seal.previousHash, seal.sealedAt.toISOString()].join('\n')
+  return createHmac('sha256', hmacKey).update(message, 'utf8').digest('hex')
+}
+
 /**
- * Appends a link for a record written in the same transaction. Writers queue on the chain's lock
- * for the few milliseconds between reading the last link and writing the next.
+ * Queues a record written in the same transaction for the next seal. No lock: the sealer takes
+ * the queue in its own transaction (sealer.service.ts).
  */
-export async function appendToChain(
+export async function queueForSeal(
   trx: Transaction<Database>,
   record: { kind: RecordKind; id: string; content: Canonical; createdAt: Date },
 ): Promise<void> {
-  await lockChain(trx)
-  const previous = await lastLink(trx)
-  const contentHash = contentHashOf(record.content)
-  await insertLink(trx, {
-    seq: previous.seq + 1,
-    recordKind: record.kind,
-    recordId: record.id,
-    contentHash,
-    chainHash: nextChainHash(previous.chainHash, contentHash),
-    createdAt: record.createdAt,
-  })
+  await insertPending(trx, [{ kind: record.kind, id: record.id, contentHash: contentHashOf(record.content), filedAt: record.createdAt }])
 }
