@@ -93,7 +93,7 @@ async function addForms(handle: DatabaseHandle, teams: readonly BenchTeam[], cou
           answers,
           under15: age < 15,
           adultClient: age >= 18,
-          idempotencyKey: `bench-${randomUUID()}`,
+          idempotencyKey: randomUUID(),
           requestHash: '0'.repeat(64),
         })
       }

@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'code_expired',
   'too_many_attempts',
   'resend_too_soon',
+  'login_in_progress',
   'forbidden',
   'csrf_invalid',
   'not_found',
@@ -76,7 +77,7 @@ export class CodeError extends AppError {
 export class TooManyAttemptsError extends AppError {
   constructor(
     public readonly retryAfterSeconds: number,
-    code: 'too_many_attempts' | 'resend_too_soon' = 'too_many_attempts',
+    code: 'too_many_attempts' | 'resend_too_soon' | 'login_in_progress' = 'too_many_attempts',
   ) {
     super(code, 429)
   }

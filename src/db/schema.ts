@@ -49,6 +49,7 @@ export const AUDIT_EVENTS = [
   'token_created',
   'token_revoked',
   'token_used',
+  'saml_failure',
 ] as const
 export type AuditEvent = (typeof AUDIT_EVENTS)[number]
 

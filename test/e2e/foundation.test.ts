@@ -161,7 +161,8 @@ t.test('a new expert registers for the team and cannot log in before approval', 
   await typeInto(expert, '#field-password', EXPERT.password)
   await expert.locator('#field-password').press('Enter')
   await expert.locator('.error-summary').waitFor()
-  t.match(await expert.locator('.error-summary').textContent(), tr('fi', 'errors.account_pending'))
+  // a pending account answers like a wrong password (nothing confirmed), and the words say why it may be
+  t.match(await expert.locator('.error-summary').textContent(), tr('fi', 'errors.invalid_credentials'))
   t.equal(await server.smsCount(EXPERT.phoneE164), before, 'no code is sent before approval')
   expectNoConsoleErrors(t)
 })

@@ -11,7 +11,10 @@ t.test('the page records refusals and meetings; errors name the field; the list 
   const browser = await loginAs(app, sms, user)
   const page = await browser.get('/activity')
   t.equal(page.statusCode, 200)
-  const key = /name="idempotencyKey" value="([^"]+)"/.exec(page.body)![1]!
+  // Like a browser, every post sends the key of the page it came from.
+  const pageKey = () => /name="idempotencyKey" value="([^"]+)"/.exec(browser.lastResponse!.body)![1]!
+  const key = pageKey()
+  t.match(key, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'the page\'s key is a UUID')
   const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit' }).format(clock.now()).slice(0, 7)
 
   const refusal = await browser.post('/activity', { kind: 'refusal', month, ageBand: 'under_15', participants: '12', idempotencyKey: key })
@@ -19,17 +22,17 @@ t.test('the page records refusals and meetings; errors name the field; the list 
   const again = await browser.post('/activity', { kind: 'refusal', month, ageBand: 'under_15', idempotencyKey: key })
   t.equal(again.statusCode, 303, 'the same key again is the same record')
   await browser.get('/activity')
-  const coffee = await browser.post('/activity', { kind: 'coffee_meeting', month, participants: '23', ageBand: 'under_15' })
+  const coffee = await browser.post('/activity', { kind: 'coffee_meeting', month, participants: '23', ageBand: 'under_15', idempotencyKey: pageKey() })
   t.equal(coffee.statusCode, 303)
 
   await browser.get('/activity')
-  const missing = await browser.post('/activity', { kind: 'stakeholder_meeting', month, participants: 'many' })
+  const missing = await browser.post('/activity', { kind: 'stakeholder_meeting', month, participants: 'many', idempotencyKey: pageKey() })
   t.equal(missing.statusCode, 400)
   t.match(missing.body, 'href="#field-participants"')
   t.match(missing.body, 'Enter a whole number.')
   t.match(missing.body, 'Number of participants: Enter a whole number.')
   t.notMatch(missing.body, 'fields.')
-  const noKind = await browser.post('/activity', { month })
+  const noKind = await browser.post('/activity', { month, idempotencyKey: pageKey() })
   t.match(noKind.body, 'href="#field-kind"')
 
   const rows = await app.db.selectFrom('activity_records').select(['kind', 'age_band', 'participants', 'team_id']).orderBy('created_at').execute()

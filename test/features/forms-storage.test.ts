@@ -84,7 +84,7 @@ t.test('the database refuses a form that breaks the definition even if the edge 
     meeting_month, meeting_kind, gender, age, home_municipality, child_welfare_notification, earlier_welfare_client, has_hobby, guided_hobby,
     gang_like_group, first_time_in_anchor, times_in_anchor, meeting_topics, under_influence, client_role, information_sources, referred_onward,
     referral_services, meeting_participants, response_time_days, working_methods, continuation_plan, regret_own, regret_team, usefulness, under_15, adult_client)
-    VALUES (gen_random_uuid(), '${user.teamId}', '${user.id}', 1, 'key-' || md5(random()::text), repeat('a', 64), now(),`
+    VALUES (gen_random_uuid(), '${user.teamId}', '${user.id}', 1, gen_random_uuid()::text, repeat('a', 64), now(),`
   const good = `'2026-01-01', 'first', 'boy', 14, '837', 'yes', 'no', 'yes', 'no', 'no', 'yes', NULL, ARRAY['assault'], 'no', 'suspect', ARRAY['police'], 'no', NULL, ARRAY['police'], 5, ARRAY['phone'], ARRAY['other'], 'yes', 'yes', '3', true, false)`
   t.equal(await database.handle.runScript(base + good).then(() => 'ok', (e: { code?: string }) => e.code), 'ok', 'the baseline row is accepted')
   const variants: [string, string][] = [

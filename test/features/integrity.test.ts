@@ -65,7 +65,7 @@ t.test('a removed form is found, and so is a form removed together with its link
 
 t.test('a form inserted outside the service, or into the middle of the chain, is found', async (t) => {
   const { test, ids } = await withForms(t, 4)
-  const copy = `INSERT INTO meeting_forms (${COLUMNS}) SELECT gen_random_uuid(), team_id, submitted_by, definition_version, 'forged-key-1', request_hash, created_at,
+  const copy = `INSERT INTO meeting_forms (${COLUMNS}) SELECT gen_random_uuid(), team_id, submitted_by, definition_version, '00000000-0000-4000-8000-0000000f0e1d', request_hash, created_at,
     meeting_month, meeting_kind, gender, age, home_municipality, child_welfare_notification, earlier_welfare_client, has_hobby, guided_hobby,
     gang_like_group, first_time_in_anchor, times_in_anchor, meeting_topics, under_influence, client_role, information_sources, referred_onward,
     referral_services, meeting_participants, response_time_days, working_methods, continuation_plan, regret_own, regret_team, usefulness, under_15, adult_client
@@ -81,7 +81,7 @@ t.test('a form inserted outside the service, or into the middle of the chain, is
     UPDATE integrity_chain SET seq = seq - 99 WHERE seq >= 100;
     INSERT INTO integrity_chain (seq, record_kind, record_id, content_hash, chain_hash, created_at)
       SELECT 3, 'meeting_form', f.id, c.content_hash, md5(random()::text) || md5(random()::text), now()
-      FROM meeting_forms f, integrity_chain c WHERE f.idempotency_key = 'forged-key-1' AND c.seq = 1`)
+      FROM meeting_forms f, integrity_chain c WHERE f.idempotency_key = '00000000-0000-4000-8000-0000000f0e1d' AND c.seq = 1`)
   const report = await verify(test)
   t.equal(report.ok, false)
   t.equal(report.problem && 'seq' in report.problem ? report.problem.seq : undefined, 3, 'found where it was slipped in')

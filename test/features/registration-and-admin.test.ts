@@ -33,7 +33,7 @@ t.test('register → pending → approved by an admin → logs in', async (t) =>
   // the pending user gets no code
   await visitor.get('/login')
   const early = await visitor.post('/login', { email: 'ville.nuoriso@example.fi', password: 'kolme sanaa riittää' })
-  t.equal(early.statusCode, 403)
+  t.equal(early.statusCode, 401, 'answered like a wrong password: the password is not confirmed')
   t.equal(sms.sent.length, 0)
 
   const adminBrowser = await loginAs(app, sms, admin)

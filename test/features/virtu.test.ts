@@ -77,7 +77,7 @@ function postToAcs(browser: TestBrowser, samlResponse: string) {
   return browser.post('/auth/virtu/acs', { SAMLResponse: samlResponse })
 }
 
-async function countAudit(db: Kysely<Database>, event: 'login_success' | 'login_failure' | 'registration'): Promise<number> {
+async function countAudit(db: Kysely<Database>, event: 'login_success' | 'login_failure' | 'saml_failure' | 'registration'): Promise<number> {
   const row = await db
     .selectFrom('audit_log')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -127,15 +127,17 @@ t.test('VIRTU login', async (t) => {
     return { browser, requestId, samlResponse, response }
   }
 
-  /** A refused answer: 401, no session, and a login_failure in the audit log. */
+  /** A refused answer: 401, no session, and a saml_failure (never a password login_failure) in the audit log. */
   async function assertRefused(t: TestContext, user: VirtuUser, options: Partial<SamlResponseOptions>): Promise<void> {
-    const failuresBefore = await countAudit(db, 'login_failure')
+    const failuresBefore = await countAudit(db, 'saml_failure')
+    const passwordFailuresBefore = await countAudit(db, 'login_failure')
     const successesBefore = await countAudit(db, 'login_success')
     const { browser, response } = await attempt(user, options)
     t.equal(response.statusCode, 401, 'refused with 401')
     t.notOk(response.headers.location, 'no redirect')
     await assertNoSession(t, browser)
-    t.equal(await countAudit(db, 'login_failure'), failuresBefore + 1, 'a login_failure is recorded')
+    t.equal(await countAudit(db, 'saml_failure'), failuresBefore + 1, 'a saml_failure is recorded')
+    t.equal(await countAudit(db, 'login_failure'), passwordFailuresBefore, 'and no password login_failure')
     t.equal(await countAudit(db, 'login_success'), successesBefore, 'no login_success')
   }
 

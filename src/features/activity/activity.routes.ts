@@ -7,7 +7,8 @@ import { ValidationError, type FieldError } from '../../errors.js'
 import { translate, type Lang } from '../../i18n/index.js'
 import { renderFormWithError } from '../../plugins/views.js'
 import { monthLabel } from '../forms/form-view.js'
-import { assertMayFileForms, IDEMPOTENCY_KEY } from '../forms/forms.service.js'
+import { parseIdempotencyKey } from '../../lib/idempotency-key.js'
+import { assertMayFileForms } from '../forms/forms.service.js'
 import { monthOf, monthsBack } from '../../lib/months.js'
 import { EARLIEST_MONTH } from '../forms/submission-schema.js'
 import { MAX_PARTICIPANTS } from './activity.schemas.js'
@@ -108,10 +109,9 @@ export async function activityRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/activity', { config: filers }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
-    const key = typeof body.idempotencyKey === 'string' && IDEMPOTENCY_KEY.test(body.idempotencyKey) ? body.idempotencyKey : randomUUID()
     const input = activityFromFormBody(body)
     try {
-      await recordActivity(app.deps, request.actor!, input, key)
+      await recordActivity(app.deps, request.actor!, input, parseIdempotencyKey(body.idempotencyKey, 'idempotencyKey'))
       return reply.redirect('/activity?done=1', 303)
     } catch (error) {
       const fields = error instanceof ValidationError ? error.fields : []
@@ -120,8 +120,7 @@ export async function activityRoutes(app: FastifyInstance): Promise<void> {
   })
 
   app.post('/api/v1/activity-records', { config: filers }, async (request, reply) => {
-    const key = request.headers['idempotency-key']
-    if (typeof key !== 'string') throw new ValidationError([{ field: 'Idempotency-Key', code: 'required' }])
+    const key = parseIdempotencyKey(request.headers['idempotency-key'], 'Idempotency-Key')
     const recorded = await recordActivity(app.deps, request.actor!, request.body, key)
     return reply.code(201).send({ id: recorded.id })
   })

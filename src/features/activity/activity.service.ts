@@ -7,7 +7,8 @@ import { withPersonalDataErrors } from '../../lib/personal-data.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
-import { assertMayFileForms, IDEMPOTENCY_KEY } from '../forms/forms.service.js'
+import { parseIdempotencyKey } from '../../lib/idempotency-key.js'
+import { assertMayFileForms } from '../forms/forms.service.js'
 import { monthOf } from '../../lib/months.js'
 import { queueForSeal } from '../integrity/chain.js'
 import { activitySchema, type ActivityInput } from './activity.schemas.js'
@@ -41,7 +42,7 @@ export async function recordActivity(
   idempotencyKey: string,
 ): Promise<{ id: string; created: boolean }> {
   const teamId = assertMayFileForms(actor)
-  if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new ValidationError([{ field: 'idempotencyKey', code: 'invalid' }])
+  const key = parseIdempotencyKey(idempotencyKey, 'idempotencyKey')
   const activity = validateActivity(deps, input)
   const requestHash = sha256Hex(canonicalJson(activity as Canonical))
   // READ COMMITTED: after waiting for a concurrent insert of the same key, the next statement
@@ -57,8 +58,8 @@ export async function recordActivity(
       ageBand: activity.ageBand ?? null,
       participants: activity.participants ?? null,
     }
-    if (!(await insertActivityOnce(trx, { ...record, idempotencyKey, requestHash }))) {
-      const earlier = await findActivityByKey(trx, actor.userId, idempotencyKey)
+    if (!(await insertActivityOnce(trx, { ...record, idempotencyKey: key, requestHash }))) {
+      const earlier = await findActivityByKey(trx, actor.userId, key)
       // cannot happen (the conflict waited for the other insert to commit); if it did, a retry decides
       if (!earlier) throw new ServiceUnavailableError()
       if (earlier.requestHash !== requestHash) throw new ConflictError([{ field: 'idempotencyKey', code: 'key_reused' }])

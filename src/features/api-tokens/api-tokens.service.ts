@@ -5,6 +5,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js'
+import { findPersonalData } from '../../lib/personal-data.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
@@ -19,7 +20,13 @@ export const TOKEN_ROLES = ['researcher', 'admin'] as const
 
 export const newTokenSchema = z.strictObject(
   {
-    name: z.string('required').trim().min(1, 'required').max(80, 'too_long'),
+    // Token names are kept as long as the token's audit trail; no personal data in them.
+    name: z
+      .string('required')
+      .trim()
+      .min(1, 'required')
+      .max(80, 'too_long')
+      .refine((name) => name.length > 80 || findPersonalData(name) === undefined, 'personal_data'),
     days: z.coerce.number('invalid_number').int('invalid_number').min(1, 'too_small').max(MAX_TOKEN_DAYS, 'too_big'),
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown_field' : 'invalid_body') },

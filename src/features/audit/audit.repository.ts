@@ -38,19 +38,62 @@ export function accountKeyOf(secret: string, email: string): string {
   return createHmac('sha256', secret).update(`account:${email.trim().toLowerCase()}`).digest('hex')
 }
 
+/** Failed password and code steps: what the login throttle counts (never refused VIRTU answers). */
+const LOGIN_FAILURES = ['login_failure', 'code_failure'] as const
+
+type FailureScope = { accountKey: string; ip?: string } | { ip: string }
+
+function failuresQuery(db: Kysely<Database> | Transaction<Database>, by: FailureScope, since: Date) {
+  let query = db.selectFrom('audit_log').where('event', 'in', LOGIN_FAILURES).where('occurred_at', '>', since)
+  if ('accountKey' in by) query = query.where('account_key', '=', by.accountKey)
+  if (by.ip !== undefined) query = query.where('ip', '=', by.ip.slice(0, 64))
+  return query
+}
+
+/** How many login failures of an account, an address, or an account from an address since a moment, and the newest. */
 export async function countRecentFailures(
   db: Kysely<Database> | Transaction<Database>,
-  by: { accountKey: string } | { ip: string },
+  by: FailureScope,
   since: Date,
-): Promise<{ count: number; oldest: Date | null }> {
-  let query = db
+): Promise<{ count: number; newest: Date | null }> {
+  const row = await failuresQuery(db, by, since)
+    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.max('occurred_at').as('newest')])
+    .executeTakeFirstOrThrow()
+  return { count: Number(row.count), newest: row.newest ? new Date(row.newest as Date) : null }
+}
+
+/** When the n-th newest login failure since a moment happened; null when there are fewer than n. */
+export async function nthNewestFailure(
+  db: Kysely<Database> | Transaction<Database>,
+  by: FailureScope,
+  since: Date,
+  n: number,
+): Promise<Date | null> {
+  const row = await failuresQuery(db, by, since)
+    .select('occurred_at')
+    .orderBy('occurred_at', 'desc')
+    .offset(n - 1)
+    .limit(1)
+    .executeTakeFirst()
+  return row ? new Date(row.occurred_at) : null
+}
+
+/** The user's latest successful login from an address since a moment, if any. */
+export async function latestLoginFrom(
+  db: Kysely<Database> | Transaction<Database>,
+  userId: string,
+  ip: string,
+  since: Date,
+): Promise<Date | null> {
+  const row = await db
     .selectFrom('audit_log')
-    .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('occurred_at').as('oldest')])
-    .where('event', 'in', ['login_failure', 'code_failure'])
+    .select((eb) => eb.fn.max('occurred_at').as('latest'))
+    .where('event', '=', 'login_success')
+    .where('actor_user_id', '=', userId)
+    .where('ip', '=', ip.slice(0, 64))
     .where('occurred_at', '>', since)
-  query = 'accountKey' in by ? query.where('account_key', '=', by.accountKey) : query.where('ip', '=', by.ip)
-  const row = await query.executeTakeFirstOrThrow()
-  return { count: Number(row.count), oldest: row.oldest ? new Date(row.oldest as Date) : null }
+    .executeTakeFirstOrThrow()
+  return row.latest ? new Date(row.latest as Date) : null
 }
 
 export interface AuditRow {

@@ -1,66 +1,26 @@
 // SMS login: e-mail and password first, then the code sent by SMS; only the code step opens a
-// session. Failed attempts are counted per account and per IP in the audit log (shared by every
-// instance), and too many lock the account or address out for a while.
-import type { Kysely, Transaction } from 'kysely'
+// session. Failed steps are throttled per account and address (login-throttle.ts), from the audit
+// log that every instance shares.
+import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
-import type { Database } from '../../db/schema.js'
 import { AccountStatusError, InvalidCredentialsError, TooManyAttemptsError } from '../../errors.js'
 import type { Lang } from '../../i18n/index.js'
 import { verifyPassword } from '../../lib/password.js'
 import type { AppDeps } from '../../plugins/deps.js'
-import { accountKeyOf, countRecentFailures, recordAudit } from '../audit/audit.repository.js'
+import { accountKeyOf, recordAudit } from '../audit/audit.repository.js'
 import { checkLoginCode, sendLoginCode } from '../sms-otp/sms-otp.service.js'
 import { findChallenge } from '../sms-otp/sms-challenge.repository.js'
 import { findUserByEmail, findUserById } from '../users/users.repository.js'
+import { assertMayTry, recordLoginFailure } from './login-throttle.js'
 import { createSession } from './session.service.js'
 
-export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000
-export const MAX_FAILURES_PER_ACCOUNT = 5
-export const MAX_FAILURES_PER_IP = 20
 /** A login that has not finished its code step within this time starts over. */
 export const LOGIN_FLOW_LIFETIME_MS = 15 * 60 * 1000
+/** How often, and how far apart, a password step tries for an account's lock another request holds. */
+const LOCK_TRIES = 20
+const LOCK_RETRY_MS = 100
 
-type Db = Kysely<Database> | Transaction<Database>
-
-async function assertNotLockedOut(db: Db, accountKey: string, ip: string, now: Date): Promise<void> {
-  const since = new Date(now.getTime() - LOCKOUT_WINDOW_MS)
-  const checks = [
-    { result: await countRecentFailures(db, { accountKey }, since), max: MAX_FAILURES_PER_ACCOUNT },
-    { result: await countRecentFailures(db, { ip }, since), max: MAX_FAILURES_PER_IP },
-  ]
-  for (const { result, max } of checks) {
-    if (result.count >= max && result.oldest) {
-      const retryAfterMs = result.oldest.getTime() + LOCKOUT_WINDOW_MS - now.getTime()
-      throw new TooManyAttemptsError(Math.max(1, Math.ceil(retryAfterMs / 1000)))
-    }
-  }
-}
-
-async function recordFailure(
-  db: Db,
-  event: 'login_failure' | 'code_failure',
-  failure: { accountKey: string; ip: string; userId?: string | undefined; now: Date },
-): Promise<void> {
-  await recordAudit(db, {
-    event,
-    at: failure.now,
-    subjectUserId: failure.userId ?? null,
-    accountKey: failure.accountKey,
-    ip: failure.ip,
-  })
-  const since = new Date(failure.now.getTime() - LOCKOUT_WINDOW_MS)
-  const { count } = await countRecentFailures(db, { accountKey: failure.accountKey }, since)
-  if (count === MAX_FAILURES_PER_ACCOUNT) {
-    await recordAudit(db, {
-      event: 'lockout',
-      at: failure.now,
-      subjectUserId: failure.userId ?? null,
-      accountKey: failure.accountKey,
-      ip: failure.ip,
-      details: { minutes: LOCKOUT_WINDOW_MS / 60_000 },
-    })
-  }
-}
+type User = NonNullable<Awaited<ReturnType<typeof findUserByEmail>>>
 
 export interface PasswordStepInput {
   email: string
@@ -73,21 +33,33 @@ export interface PasswordStepInput {
 export async function startSmsLogin(deps: AppDeps, input: PasswordStepInput): Promise<{ challengeId: string }> {
   const now = deps.clock.now()
   const accountKey = accountKeyOf(deps.config.sessionSecret, input.email)
-  // One attempt per account at a time: check, try and count under the account's lock, so parallel
-  // guesses cannot all slip in before the first failure is counted.
-  const user = await deps.db.transaction().execute(async (trx) => {
-    await sql`SELECT pg_advisory_xact_lock(hashtext(${`login:${accountKey}`}))`.execute(trx)
-    await assertNotLockedOut(trx, accountKey, input.ip, now)
-    const found = await findUserByEmail(trx, input.email)
-    // verifyPassword does the full scrypt work even without a user: same answer, same time.
-    const passwordOk = await verifyPassword(input.password, found?.password_hash)
-    if (found && passwordOk && found.login_method === 'sms' && found.phone) return found
-    await recordFailure(trx, 'login_failure', { accountKey, ip: input.ip, userId: found?.id, now })
-    return undefined
-  })
+  // One attempt per account at a time, on every instance: check, try and count under the account's
+  // lock, so parallel guesses cannot all slip in before the first failure is counted. A request
+  // that finds the lock taken waits without holding a database connection, and gives up after a
+  // while, so a burst at one account cannot tie up the pool for everyone else.
+  let outcome: { user: User | undefined } | 'busy' = 'busy'
+  for (let tries = 0; outcome === 'busy'; tries++) {
+    if (tries > 0) {
+      if (tries > LOCK_TRIES) throw new TooManyAttemptsError(1, 'login_in_progress')
+      await sleep(LOCK_RETRY_MS * (0.5 + Math.random()))
+    }
+    outcome = await deps.db.transaction().execute(async (trx) => {
+      const lock = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext(${`login:${accountKey}`})) AS locked`.execute(trx)
+      if (!lock.rows[0]?.locked) return 'busy' as const
+      const found = await findUserByEmail(trx, input.email)
+      const attempt = { accountKey, userId: found?.id, ip: input.ip, now }
+      await assertMayTry(trx, attempt)
+      // verifyPassword does the full scrypt work even without a user: same answer, same time.
+      const passwordOk = await verifyPassword(input.password, found?.password_hash)
+      // A pending or disabled account answers and counts like a wrong password, so nobody learns
+      // whether a password fits an account that cannot log in.
+      if (found && passwordOk && found.status === 'active' && found.login_method === 'sms' && found.phone) return { user: found }
+      await recordLoginFailure(trx, 'login_failure', attempt)
+      return { user: undefined }
+    })
+  }
+  const { user } = outcome
   if (!user?.phone) throw new InvalidCredentialsError()
-  if (user.status === 'pending') throw new AccountStatusError('account_pending')
-  if (user.status !== 'active') throw new AccountStatusError('account_disabled')
 
   const { challengeId } = await sendLoginCode(deps, { userId: user.id, phone: user.phone, lang: input.lang, ip: input.ip })
   return { challengeId }
@@ -109,13 +81,13 @@ export async function completeSmsLogin(deps: AppDeps, input: CodeStepInput): Pro
   const challenge = await findChallenge(deps.db, input.challengeId)
   const user = challenge ? await findUserById(deps.db, challenge.user_id) : undefined
   if (!challenge || !user) return { ok: false, error: new InvalidCredentialsError(), attemptsLeft: 0 }
-  const accountKey = accountKeyOf(deps.config.sessionSecret, user.email)
-  await assertNotLockedOut(deps.db, accountKey, input.ip, now)
+  const attempt = { accountKey: accountKeyOf(deps.config.sessionSecret, user.email), userId: user.id, ip: input.ip, now }
+  await assertMayTry(deps.db, attempt)
 
   // Parallel guesses are bounded by the challenge itself: each spends one of its five attempts atomically.
   const check = await checkLoginCode(deps, input.challengeId, input.code)
   if (!check.ok) {
-    await recordFailure(deps.db, 'code_failure', { accountKey, ip: input.ip, userId: user.id, now })
+    await recordLoginFailure(deps.db, 'code_failure', attempt)
     return { ok: false, error: check.error, attemptsLeft: check.attemptsLeft }
   }
   if (user.status !== 'active') return { ok: false, error: new AccountStatusError('account_disabled'), attemptsLeft: 0 }
@@ -137,6 +109,6 @@ export async function resendLoginCode(
   }
   const user = await findUserById(deps.db, challenge.user_id)
   if (!user || user.status !== 'active' || !user.phone) throw new InvalidCredentialsError()
-  await assertNotLockedOut(deps.db, accountKeyOf(deps.config.sessionSecret, user.email), input.ip, now)
+  await assertMayTry(deps.db, { accountKey: accountKeyOf(deps.config.sessionSecret, user.email), userId: user.id, ip: input.ip, now })
   return sendLoginCode(deps, { userId: user.id, phone: user.phone, lang: input.lang, ip: input.ip })
 }

@@ -113,7 +113,7 @@ async function writeBatch(
     await insertMeetingForms(
       trx,
       formDefinition,
-      forms.map((form) => ({ ...form, idempotencyKey: `demo-${form.id}`, requestHash: sha256Hex(canonicalJson(form.answers as Canonical)) })),
+      forms.map((form) => ({ ...form, idempotencyKey: randomUUID(), requestHash: sha256Hex(canonicalJson(form.answers as Canonical)) })),
     )
     for (const form of forms) link('meeting_form', form.id, meetingFormContent(form), form.createdAt)
   }
@@ -125,7 +125,7 @@ async function writeBatch(
           id: a.id,
           team_id: a.teamId,
           submitted_by: a.submittedBy,
-          idempotency_key: `demo-${a.id}`,
+          idempotency_key: randomUUID(),
           request_hash: sha256Hex(a.id),
           created_at: a.createdAt,
           kind: a.kind,

@@ -1,7 +1,7 @@
 // JSON API of the statistics form: the definition (for clients and the codebook), filing a form
 // with an Idempotency-Key, and the session's CSRF token for cookie-authenticated clients.
 import type { FastifyInstance } from 'fastify'
-import { ValidationError } from '../../errors.js'
+import { parseIdempotencyKey } from '../../lib/idempotency-key.js'
 import { formDefinition } from './definition.js'
 import { submitMeetingForm } from './forms.service.js'
 
@@ -16,8 +16,7 @@ export async function formsApiRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/v1/form-definition', async () => formDefinition)
 
   app.post('/api/v1/meeting-forms', { config: filers }, async (request, reply) => {
-    const key = request.headers['idempotency-key']
-    if (typeof key !== 'string') throw new ValidationError([{ field: 'Idempotency-Key', code: 'required' }])
+    const key = parseIdempotencyKey(request.headers['idempotency-key'], 'Idempotency-Key')
     const filed = await submitMeetingForm(app.deps, request.actor!, request.body, key)
     return reply.code(201).header('location', `/forms/${filed.id}`).send({ id: filed.id, createdAt: filed.createdAt.toISOString() })
   })

@@ -8,7 +8,8 @@ import { renderFormWithError } from '../../plugins/views.js'
 import { formDefinition } from './definition.js'
 import { answersFromFormBody, buildFormView, describeAnswers, hiddenFields } from './form-view.js'
 import { countOwnForms, findStoredForms, listOwnForms } from './forms.repository.js'
-import { assertMayFileForms, IDEMPOTENCY_KEY, submitMeetingForm, validateSubmission } from './forms.service.js'
+import { isIdempotencyKey, parseIdempotencyKey } from '../../lib/idempotency-key.js'
+import { assertMayFileForms, submitMeetingForm, validateSubmission } from './forms.service.js'
 import { monthOf } from '../../lib/months.js'
 
 const filers = { roles: ['expert', 'admin'] as const }
@@ -25,8 +26,9 @@ export async function formsRoutes(app: FastifyInstance): Promise<void> {
     idempotencyKey,
   })
 
-  const keyOf = (body: Record<string, unknown>): string =>
-    typeof body.idempotencyKey === 'string' && IDEMPOTENCY_KEY.test(body.idempotencyKey) ? body.idempotencyKey : randomUUID()
+  // The page's key travels on while the form is changed and reviewed; anything but a UUID is
+  // replaced with a fresh one there, and refused when the form is sent.
+  const keyOf = (body: Record<string, unknown>): string => (isIdempotencyKey(body.idempotencyKey) ? body.idempotencyKey.toLowerCase() : randomUUID())
 
   /** Shows the form again with the answers kept and every problem in the summary. */
   const showFormWithErrors = async (request: FastifyRequest, reply: FastifyReply, body: Record<string, unknown>, error: unknown) => {
@@ -66,7 +68,7 @@ export async function formsRoutes(app: FastifyInstance): Promise<void> {
   app.post('/forms', { config: filers }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>
     try {
-      const filed = await submitMeetingForm(app.deps, request.actor!, answersFromFormBody(formDefinition, body), keyOf(body))
+      const filed = await submitMeetingForm(app.deps, request.actor!, answersFromFormBody(formDefinition, body), parseIdempotencyKey(body.idempotencyKey, 'idempotencyKey'))
       return reply.redirect(`/forms/${filed.id}/receipt`, 303)
     } catch (error) {
       if (error instanceof AppError && error.code === 'conflict') throw error

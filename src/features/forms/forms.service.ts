@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { ConflictError, ForbiddenError, ServiceUnavailableError, ValidationError } from '../../errors.js'
 import { canonicalJson, sha256Hex, type Canonical } from '../../lib/canonical-json.js'
+import { parseIdempotencyKey } from '../../lib/idempotency-key.js'
 import { withPersonalDataErrors } from '../../lib/personal-data.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import type { AppDeps } from '../../plugins/deps.js'
@@ -14,7 +15,6 @@ import { meetingFormContent, type StoredMeetingForm } from './stored-form.js'
 import { monthOf } from '../../lib/months.js'
 import { buildSubmissionSchema, toSubmission, type Submission } from './submission-schema.js'
 
-export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/
 
 export interface FiledForm {
   id: string
@@ -48,7 +48,7 @@ export function validateSubmission(deps: AppDeps, input: unknown): Submission {
 
 export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unknown, idempotencyKey: string): Promise<FiledForm> {
   const teamId = assertMayFileForms(actor)
-  if (!IDEMPOTENCY_KEY.test(idempotencyKey)) throw new ValidationError([{ field: 'idempotencyKey', code: 'invalid' }])
+  const key = parseIdempotencyKey(idempotencyKey, 'idempotencyKey')
   const submission = validateSubmission(deps, input)
   const requestHash = sha256Hex(canonicalJson(submission.answers as Canonical))
 
@@ -68,8 +68,8 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
       under15: submission.under15,
       adultClient: submission.adultClient,
     }
-    if (!(await insertMeetingFormOnce(trx, formDefinition, { ...form, idempotencyKey, requestHash }))) {
-      const earlier = await findByIdempotencyKey(trx, actor.userId, idempotencyKey)
+    if (!(await insertMeetingFormOnce(trx, formDefinition, { ...form, idempotencyKey: key, requestHash }))) {
+      const earlier = await findByIdempotencyKey(trx, actor.userId, key)
       // cannot happen (the conflict waited for the other insert to commit); if it did, a retry decides
       if (!earlier) throw new ServiceUnavailableError()
       if (earlier.requestHash !== requestHash) throw new ConflictError([{ field: 'idempotencyKey', code: 'key_reused' }])

@@ -1,32 +1,40 @@
 // SMS challenge rows: a hashed one-time code with its expiry, attempt count and single use.
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { sql } from 'kysely'
 import type { Database } from '../../db/schema.js'
 
 export const MAX_CODE_ATTEMPTS = 5
 
+/**
+ * Takes the user's row lock for the rest of the transaction: sends of a code for one user happen one
+ * at a time on every instance, so the send limits and "one live code" cannot be raced.
+ */
+export async function lockUserForCodes(trx: Transaction<Database>, userId: string): Promise<boolean> {
+  const row = await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirst()
+  return row !== undefined
+}
+
+/** Inserts a new code and supersedes the user's earlier open ones (call under lockUserForCodes). */
 export async function insertChallenge(
-  db: Kysely<Database>,
+  trx: Transaction<Database>,
   row: { id: string; userId: string; codeHash: string; now: Date; expiresAt: Date },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    // A new code replaces the user's earlier open ones: only the latest SMS is worth typing.
-    await trx
-      .updateTable('sms_challenges')
-      .set({ superseded_at: row.now })
-      .where('user_id', '=', row.userId)
-      .where('consumed_at', 'is', null)
-      .where('superseded_at', 'is', null)
-      .execute()
-    await trx
-      .insertInto('sms_challenges')
-      .values({ id: row.id, user_id: row.userId, code_hash: row.codeHash, created_at: row.now, expires_at: row.expiresAt })
-      .execute()
-  })
+  // A new code replaces the user's earlier open ones: only the latest SMS is worth typing.
+  await trx
+    .updateTable('sms_challenges')
+    .set({ superseded_at: row.now })
+    .where('user_id', '=', row.userId)
+    .where('consumed_at', 'is', null)
+    .where('superseded_at', 'is', null)
+    .execute()
+  await trx
+    .insertInto('sms_challenges')
+    .values({ id: row.id, user_id: row.userId, code_hash: row.codeHash, created_at: row.now, expires_at: row.expiresAt })
+    .execute()
 }
 
 export async function recentChallenges(
-  db: Kysely<Database>,
+  db: Kysely<Database> | Transaction<Database>,
   userId: string,
   since: Date,
 ): Promise<{ count: number; latest: Date | null }> {

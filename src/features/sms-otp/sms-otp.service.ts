@@ -2,13 +2,14 @@
 // stored only as a keyed hash, with a cool-down between sends.
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 import { OTP } from 'otplib'
-import { CodeError, ServiceUnavailableError, TooManyAttemptsError } from '../../errors.js'
+import { CodeError, InvalidCredentialsError, ServiceUnavailableError, TooManyAttemptsError } from '../../errors.js'
 import { translate, type Lang } from '../../i18n/index.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import {
   consumeChallenge,
   insertChallenge,
+  lockUserForCodes,
   MAX_CODE_ATTEMPTS,
   recentChallenges,
   spendAttempt,
@@ -16,8 +17,8 @@ import {
 
 export const CODE_LIFETIME_MS = 5 * 60 * 1000
 export const RESEND_COOL_DOWN_MS = 60 * 1000
-const SEND_WINDOW_MS = 15 * 60 * 1000
-const MAX_SENDS_PER_WINDOW = 5
+export const SEND_WINDOW_MS = 15 * 60 * 1000
+export const MAX_SENDS_PER_WINDOW = 5
 
 const hotp = new OTP({ strategy: 'hotp' })
 
@@ -37,25 +38,31 @@ export interface SendCodeInput {
   ip: string
 }
 
-/** Sends a new code to the user's phone; returns the challenge id the code belongs to. */
+/**
+ * Sends a new code to the user's phone; returns the challenge id the code belongs to. The limits
+ * (cool-down, sends per window, one live code) are checked and the code stored under the user's
+ * row lock in one transaction, so parallel requests on any instance send at most what they allow.
+ */
 export async function sendLoginCode(deps: AppDeps, input: SendCodeInput): Promise<{ challengeId: string; expiresAt: Date }> {
   const now = deps.clock.now()
-  const recent = await recentChallenges(deps.db, input.userId, new Date(now.getTime() - SEND_WINDOW_MS))
-  if (recent.latest && now.getTime() - recent.latest.getTime() < RESEND_COOL_DOWN_MS) {
-    const wait = Math.ceil((RESEND_COOL_DOWN_MS - (now.getTime() - recent.latest.getTime())) / 1000)
-    throw new TooManyAttemptsError(wait, 'resend_too_soon')
-  }
-  if (recent.count >= MAX_SENDS_PER_WINDOW) throw new TooManyAttemptsError(SEND_WINDOW_MS / 1000)
-
   const challengeId = randomUUID()
   const code = await newCode()
   const expiresAt = new Date(now.getTime() + CODE_LIFETIME_MS)
-  await insertChallenge(deps.db, {
-    id: challengeId,
-    userId: input.userId,
-    codeHash: hashCode(deps.config.sessionSecret, challengeId, code),
-    now,
-    expiresAt,
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await lockUserForCodes(trx, input.userId))) throw new InvalidCredentialsError()
+    const recent = await recentChallenges(trx, input.userId, new Date(now.getTime() - SEND_WINDOW_MS))
+    if (recent.latest && now.getTime() - recent.latest.getTime() < RESEND_COOL_DOWN_MS) {
+      const wait = Math.ceil((RESEND_COOL_DOWN_MS - (now.getTime() - recent.latest.getTime())) / 1000)
+      throw new TooManyAttemptsError(wait, 'resend_too_soon')
+    }
+    if (recent.count >= MAX_SENDS_PER_WINDOW) throw new TooManyAttemptsError(SEND_WINDOW_MS / 1000)
+    await insertChallenge(trx, {
+      id: challengeId,
+      userId: input.userId,
+      codeHash: hashCode(deps.config.sessionSecret, challengeId, code),
+      now,
+      expiresAt,
+    })
   })
   try {
     await deps.sms.send({ to: input.phone, body: translate(input.lang, 'sms.code_message', { code, minutes: 5 }) })

@@ -1,10 +1,17 @@
 // What a team form or API request must contain; codes are checked against the regions data.
 import { z } from 'zod'
 import { repeatedField } from '../../lib/form-values.js'
+import { findPersonalData } from '../../lib/personal-data.js'
 import { findCounty, findMunicipality, findPoliceDepartment } from '../../regions/index.js'
 
 export const teamFieldsSchema = z.object({
-  name: z.string('required').trim().refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'invalid').pipe(z.string().min(2, 'required').max(120, 'too_long')),
+  // A team's name is shown on every report; it must not become a place to note a young person.
+  name: z
+    .string('required')
+    .trim()
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'invalid')
+    .pipe(z.string().min(2, 'required').max(120, 'too_long'))
+    .refine((v) => findPersonalData(v) === undefined, 'personal_data'),
   policeDepartment: z.string('required').refine((code) => findPoliceDepartment(code) !== undefined, 'invalid_choice'),
   wellbeingCounty: z.string('required').refine((code) => findCounty(code) !== undefined, 'invalid_choice'),
   municipalities: repeatedField(z.string().refine((code) => findMunicipality(code) !== undefined, 'invalid_choice')).transform(

@@ -3,12 +3,21 @@
 import { z } from 'zod'
 import { PROFESSIONS, USER_ROLES } from '../../db/schema.js'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../lib/password.js'
+import { findPersonalData } from '../../lib/personal-data.js'
 import { toE164Mobile } from '../../lib/phone.js'
 
 /** No control characters (NUL, tabs, line breaks) in names, addresses or other one-line text. */
 export const noControlCharacters = (text: string) => !/[\u0000-\u001f\u007f]/.test(text)
 
-export const nameSchema = z.string('required').trim().refine(noControlCharacters, 'invalid').min(1, 'required').min(2, 'too_short').max(120, 'too_long')
+/** A name could describe a young person as well as the expert: an identity code, phone or e-mail address in it is refused. */
+export const nameSchema = z
+  .string('required')
+  .trim()
+  .refine(noControlCharacters, 'invalid')
+  .min(1, 'required')
+  .min(2, 'too_short')
+  .max(120, 'too_long')
+  .refine((name) => name.length > 120 || findPersonalData(name) === undefined, 'personal_data')
 
 export const emailSchema = z
   .string('required')

@@ -107,7 +107,8 @@ function identityOf(assertion: VerifiedAssertion): VirtuIdentity {
 
 /**
  * Checks the IdP's POSTed answer and says what it leads to. Any failed check is a SamlError and a
- * login_failure in the audit log (never the assertion itself).
+ * saml_failure in the audit log (never the assertion itself), which the password login throttle
+ * does not count.
  */
 /**
  * Completes a VIRTU login. `startedRequestId` is the AuthnRequest this browser started (from its
@@ -137,7 +138,7 @@ export async function completeVirtuLogin(deps: AppDeps, samlBody: unknown, ip: s
     await deps.db.deleteFrom('virtu_authn_requests').where('id', '=', assertion.inResponseTo).execute()
   } catch (error) {
     if (error instanceof SamlError) {
-      await recordAudit(deps.db, { event: 'login_failure', at: now, ip, details: { method: 'virtu', reason: 'saml_invalid' } })
+      await recordAudit(deps.db, { event: 'saml_failure', at: now, ip, details: { method: 'virtu', reason: 'saml_invalid' } })
     }
     throw error
   }
@@ -146,7 +147,7 @@ export async function completeVirtuLogin(deps: AppDeps, samlBody: unknown, ip: s
   if (!user) return { kind: 'register', identity }
   if (user.status !== 'active') {
     await recordAudit(deps.db, {
-      event: 'login_failure',
+      event: 'saml_failure',
       at: now,
       subjectUserId: user.id,
       ip,
