@@ -31,6 +31,7 @@ import { authPlugin } from './plugins/auth.js'
 import { dbPlugin } from './plugins/db.js'
 import { depsPlugin } from './plugins/deps.js'
 import { errorsPlugin } from './plugins/errors.js'
+import { inputLimitsPlugin } from './plugins/input-limits.js'
 import { openApiPlugin } from './plugins/openapi.js'
 import { securityPlugin } from './plugins/security.js'
 import { viewsPlugin } from './plugins/views.js'
@@ -70,7 +71,11 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
         ? () => crypto.randomUUID()
         : (request) => requestIdOf(request.headers['x-request-id'], () => crypto.randomUUID()),
     bodyLimit: 256 * 1024,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.connectionTimeoutMs,
   })
+  // Fastify has no option for it: a client must send its headers promptly (slowloris).
+  app.server.headersTimeout = config.http.headersTimeoutMs
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
@@ -82,6 +87,7 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
     deps: { db: overrides.database.db, config, clock: overrides.clock ?? systemClock, sms: overrides.sms },
   })
   await app.register(securityPlugin, { config })
+  await app.register(inputLimitsPlugin)
   await app.register(viewsPlugin)
   await app.register(authPlugin)
   await app.register(errorsPlugin)

@@ -48,6 +48,7 @@ const envSchema = z.object({
   VIRTU_ENABLED: flag.default(false),
   VIRTU_IDP_SSO_URL: optionalText,
   VIRTU_IDP_CERT: optionalText,
+  VIRTU_IDP_ENTITY_ID: optionalText,
   VIRTU_SP_ENTITY_ID: optionalText,
   VIRTU_SP_PRIVATE_KEY: optionalText,
   VIRTU_SP_CERT: optionalText,
@@ -58,6 +59,12 @@ const envSchema = z.object({
   INTEGRITY_SEAL_INTERVAL_MS: z.coerce.number().int().min(200).max(10_000).default(1500),
   INTEGRITY_MAX_SEAL_DELAY_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   INTEGRITY_CHECKPOINT_HOURS: z.coerce.number().min(0.01).max(24).default(24),
+  // Slow or stalled clients must not hold connections (and memory) for ever.
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  EXPORTS_MAX_CONCURRENT: z.coerce.number().int().min(1).max(100).default(4),
+  EXPORTS_MAX_PER_USER: z.coerce.number().int().min(1).max(20).default(2),
 })
 
 export type Environment = 'development' | 'test' | 'production'
@@ -72,6 +79,8 @@ export interface VirtuConfig {
   readonly idpSsoUrl: string
   /** PEM (or bare base64) certificate of the IdP's signing key. */
   readonly idpCert: string
+  /** The IdP's entity id: the only Issuer accepted on its responses and assertions. */
+  readonly idpEntityId: string
   readonly spEntityId: string
   readonly spPrivateKey: string | undefined
   readonly spCert: string | undefined
@@ -106,6 +115,16 @@ export interface Config {
   readonly virtu: VirtuConfig | undefined
   readonly disclosureThreshold: number
   readonly integrity: IntegrityConfig
+  readonly http: {
+    /** The whole request (headers and body) must arrive within this (Node's requestTimeout). */
+    readonly requestTimeoutMs: number
+    /** The headers must arrive within this (Node's headersTimeout). */
+    readonly headersTimeoutMs: number
+    /** A connection with no traffic for this long is closed (the socket timeout). */
+    readonly connectionTimeoutMs: number
+  }
+  /** Heavy exports (XLSX) running at once: in the whole instance, and per user. */
+  readonly exports: { readonly maxConcurrent: number; readonly maxPerUser: number }
 }
 
 export interface IntegrityConfig {
@@ -178,7 +197,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }
   }
   if (e.VIRTU_ENABLED) {
-    for (const name of ['VIRTU_IDP_SSO_URL', 'VIRTU_IDP_CERT', 'VIRTU_SP_ENTITY_ID'] as const) {
+    for (const name of ['VIRTU_IDP_SSO_URL', 'VIRTU_IDP_CERT', 'VIRTU_IDP_ENTITY_ID', 'VIRTU_SP_ENTITY_ID'] as const) {
       if (!e[name]) problems.push(`${name} is required when VIRTU login is on (VIRTU_ENABLED)`)
     }
     if (production && (!e.VIRTU_SP_PRIVATE_KEY || !e.VIRTU_SP_CERT)) {
@@ -197,6 +216,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   } else if (production && !signingKeyPem) {
     problems.push('INTEGRITY_SIGNING_KEY is required (an Ed25519 private key: `openssl genpkey -algorithm ed25519`)')
   }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) problems.push('HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS')
+  if (e.EXPORTS_MAX_PER_USER > e.EXPORTS_MAX_CONCURRENT) problems.push('EXPORTS_MAX_PER_USER must not be larger than EXPORTS_MAX_CONCURRENT')
   if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) problems.push('DATABASE_OWNER_URL needs DATABASE_URL as well')
   if (!production && e.SESSION_SECRET !== undefined && e.SESSION_SECRET.length < 32) {
     problems.push('SESSION_SECRET must be at least 32 characters')
@@ -209,10 +230,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : undefined
 
   const virtu =
-    e.VIRTU_ENABLED && e.VIRTU_IDP_SSO_URL && e.VIRTU_IDP_CERT && e.VIRTU_SP_ENTITY_ID
+    e.VIRTU_ENABLED && e.VIRTU_IDP_SSO_URL && e.VIRTU_IDP_CERT && e.VIRTU_IDP_ENTITY_ID && e.VIRTU_SP_ENTITY_ID
       ? {
           idpSsoUrl: e.VIRTU_IDP_SSO_URL,
           idpCert: e.VIRTU_IDP_CERT,
+          idpEntityId: e.VIRTU_IDP_ENTITY_ID,
           spEntityId: e.VIRTU_SP_ENTITY_ID,
           spPrivateKey: e.VIRTU_SP_PRIVATE_KEY,
           spCert: e.VIRTU_SP_CERT,
@@ -247,5 +269,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxSealDelayMs: e.INTEGRITY_MAX_SEAL_DELAY_SECONDS * 1000,
       checkpointIntervalMs: Math.round(e.INTEGRITY_CHECKPOINT_HOURS * 3_600_000),
     }),
+    http: Object.freeze({
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      connectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,
+    }),
+    exports: Object.freeze({ maxConcurrent: e.EXPORTS_MAX_CONCURRENT, maxPerUser: e.EXPORTS_MAX_PER_USER }),
   })
 }

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'too_many_attempts',
   'resend_too_soon',
   'login_in_progress',
+  'exports_busy',
   'forbidden',
   'csrf_invalid',
   'not_found',
@@ -77,7 +78,7 @@ export class CodeError extends AppError {
 export class TooManyAttemptsError extends AppError {
   constructor(
     public readonly retryAfterSeconds: number,
-    code: 'too_many_attempts' | 'resend_too_soon' | 'login_in_progress' = 'too_many_attempts',
+    code: 'too_many_attempts' | 'resend_too_soon' | 'login_in_progress' | 'exports_busy' = 'too_many_attempts',
   ) {
     super(code, 429)
   }

@@ -4,6 +4,7 @@
 // message names the reason (never the assertion itself).
 import { SAML, ValidateInResponseTo, type CacheProvider, type Profile } from '@node-saml/node-saml'
 import { AppError, SamlError } from '../errors.js'
+import { assertResponseEnvelope, assertStrongAlgorithms, decodeBoundedSamlResponse, parseXml } from './saml-envelope.js'
 
 const TRANSIENT_NAME_ID = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient'
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer'
@@ -17,8 +18,8 @@ export interface SamlServiceProviderSettings {
   idpSsoUrl: string
   /** The IdP's signing certificate(s): PEM (one or more blocks) or bare base64. */
   idpCert: string
-  /** When given, the assertion's Issuer must be exactly this. */
-  idpEntityId?: string | undefined
+  /** The IdP's entity id: the Response's (if any) and the assertion's Issuer must be exactly this. */
+  idpEntityId: string
   spEntityId: string
   /** The assertion consumer service URL (HTTP-POST binding). */
   acsUrl: string
@@ -40,8 +41,11 @@ export interface VerifiedAssertion {
   nameId: string | null
   /** The last moment any time limit in the assertion allows it to be used. */
   notOnOrAfter: Date
-  /** Attribute values by attribute Name and, when present, by FriendlyName. */
-  attributes: ReadonlyMap<string, readonly string[]>
+  /**
+   * Attribute values by attribute Name (never FriendlyName, which is only a label), one list per
+   * Attribute element with that Name: a name that occurs twice is visible as two lists.
+   */
+  attributes: ReadonlyMap<string, readonly (readonly string[])[]>
 }
 
 /** The certificate setting as node-saml wants it: one PEM per certificate (several for rollover). */
@@ -86,16 +90,15 @@ function timeOf(value: string | undefined): number | undefined {
   return Number.isNaN(ms) ? undefined : ms
 }
 
-function readAttributes(assertion: XmlNode): Map<string, string[]> {
-  const result = new Map<string, string[]>()
+function readAttributes(assertion: XmlNode): Map<string, string[][]> {
+  const result = new Map<string, string[][]>()
   for (const statement of children(assertion, 'AttributeStatement')) {
     for (const attribute of children(statement, 'Attribute')) {
       const values = (Array.isArray(attribute.AttributeValue) ? attribute.AttributeValue : [])
         .map(textOf)
         .filter((v): v is string => v !== undefined)
-      for (const key of [attr(attribute, 'Name'), attr(attribute, 'FriendlyName')]) {
-        if (key !== undefined && !result.has(key)) result.set(key, values)
-      }
+      const name = attr(attribute, 'Name')
+      if (name !== undefined) result.set(name, [...(result.get(name) ?? []), values])
     }
   }
   return result
@@ -150,6 +153,12 @@ export class SamlServiceProvider {
    * checks the other windows against the real clock.
    */
   async validatePostResponse(samlResponse: string, now: Date = new Date()): Promise<VerifiedAssertion> {
+    // Bounded and checked before node-saml parses anything: its parsers' time grows faster than
+    // the input on hostile documents, and it checks neither Destination nor Status nor algorithms.
+    assertResponseEnvelope(parseXml(decodeBoundedSamlResponse(samlResponse)), {
+      acsUrl: this.settings.acsUrl,
+      idpEntityId: this.settings.idpEntityId,
+    })
     let profile: Profile | null
     try {
       ;({ profile } = await this.saml.validatePostResponseAsync({ SAMLResponse: samlResponse }))
@@ -159,9 +168,10 @@ export class SamlServiceProvider {
     }
     if (!profile) throw new SamlError('no assertion in the SAML response')
     // node-saml checks the issuer of logout messages only; the assertion's is checked here.
-    if (this.settings.idpEntityId !== undefined && profile.issuer !== this.settings.idpEntityId) {
-      throw new SamlError('the assertion is from another issuer')
-    }
+    if (profile.issuer !== this.settings.idpEntityId) throw new SamlError('the assertion is from another issuer')
+    // An encrypted assertion's signature is only visible once decrypted.
+    const assertionXml = profile.getAssertionXml?.()
+    if (assertionXml) assertStrongAlgorithms(parseXml(assertionXml))
 
     // xml2js form of the verified assertion: { Assertion: { $: {...}, Subject: [...], ... } }
     const root = profile.getAssertion?.()?.Assertion

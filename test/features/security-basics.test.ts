@@ -84,6 +84,12 @@ t.test('after login the user returns to the page they asked for, never to anothe
   const evil = new TestBrowser(app)
   const lang = await evil.get('/language/sv?next=//evil.example.com/x')
   t.equal(lang.headers.location, '/')
+  // Dot segments, encodings and backslashes are resolved before the check, not after it.
+  for (const next of ['/.//evil.example/x', '/%2e//evil.example/x', '/a/..//evil.example/x', '/\\evil.example', '/%2E%2E//evil.example', 'https:evil.example']) {
+    const answer = await evil.get(`/language/fi?next=${encodeURIComponent(next)}`)
+    t.equal(answer.statusCode, 303, next)
+    t.equal(answer.headers.location, '/', `${next} goes to the start page`)
+  }
 })
 
 t.test('unknown pages answer 404 in the visitor\'s language', async (t) => {

@@ -14,6 +14,8 @@ import {
   decodeAuthnRequest,
   OTHER_CERT,
   OTHER_KEY,
+  RSA_SHA1,
+  SHA1,
   SP_CERT,
   SP_KEY,
   TEST_ACS_URL,
@@ -291,6 +293,63 @@ t.test('VIRTU login', async (t) => {
   await t.test('an assertion without the identity attributes is refused', async (t) => {
     const user = await createVirtuUser(db)
     await assertRefused(t, user, { attributes: [{ name: ATTR.localId, friendlyName: 'virtuLocalID', values: [user.localId] }] })
+  })
+
+  await t.test('an answer from another IdP entity is refused, even when signed with the trusted key', async (t) => {
+    await assertRefused(t, await createVirtuUser(db), { issuer: 'https://other-idp.test/idp' })
+    await assertRefused(t, await createVirtuUser(db), { responseIssuer: 'https://other-idp.test/idp' })
+  })
+
+  await t.test('a Response addressed to another destination, or to none, is refused', async (t) => {
+    await assertRefused(t, await createVirtuUser(db), { destination: 'https://some-other-service.test/acs' })
+    await assertRefused(t, await createVirtuUser(db), { destination: null })
+  })
+
+  await t.test('a non-success status is refused even around a valid signed assertion', async (t) => {
+    for (const statusCode of ['urn:oasis:names:tc:SAML:2.0:status:Responder', 'urn:oasis:names:tc:SAML:2.0:status:Requester', 'urn:example:Success']) {
+      await assertRefused(t, await createVirtuUser(db), { statusCode })
+    }
+  })
+
+  await t.test('SHA-1 signatures and digests are refused', async (t) => {
+    await assertRefused(t, await createVirtuUser(db), { signatureAlgorithm: RSA_SHA1 })
+    await assertRefused(t, await createVirtuUser(db), { digestAlgorithm: SHA1 })
+    await assertRefused(t, await createVirtuUser(db), { sign: 'both', digestAlgorithm: SHA1 })
+  })
+
+  await t.test('attributes are matched by Name only, never by FriendlyName', async (t) => {
+    const user = await createVirtuUser(db)
+    await assertRefused(t, user, {
+      attributes: [
+        { name: 'urn:example:anything', friendlyName: 'virtuLocalID', values: [user.localId] },
+        { name: ATTR.homeOrganization, values: [user.homeOrganization] },
+      ],
+    })
+  })
+
+  await t.test('an identity attribute given twice or with several values is refused', async (t) => {
+    const user = await createVirtuUser(db)
+    const home = { name: ATTR.homeOrganization, values: [user.homeOrganization] }
+    await assertRefused(t, user, { attributes: [{ name: ATTR.localId, values: [user.localId] }, { name: ATTR.localId, values: [user.localId] }, home] })
+    await assertRefused(t, user, { attributes: [{ name: ATTR.localId, values: [user.localId] }, { name: 'virtuLocalID', values: [user.localId] }, home] })
+    await assertRefused(t, user, { attributes: [{ name: ATTR.localId, values: [user.localId, user.localId] }, home] })
+    await assertRefused(t, user, { attributes: [{ name: ATTR.localId, values: [user.localId] }, home, home] })
+  })
+
+  await t.test('a hostile document is refused before any XML parser sees it', async (t) => {
+    const user = await createVirtuUser(db)
+    const deep = '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">' + '<a>'.repeat(16_000)
+    const entities = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&b;</samlp:Response>'
+    const wide = '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">' + '<a/>'.repeat(5_000) + '</samlp:Response>'
+    for (const [name, xml] of Object.entries({ deep, entities, wide })) {
+      await assertRefused(t, user, { tamper: () => xml })
+      t.pass(name)
+    }
+    const browser = new TestBrowser(app)
+    await issueAuthnRequest(browser)
+    const huge = await postToAcs(browser, Buffer.from('<a>'.repeat(100_000)).toString('base64'))
+    t.equal(huge.statusCode, 400, 'a body over the ACS limit is refused as too big')
+    await assertNoSession(t, browser)
   })
 
   await t.test('a pending or disabled user gets no session', async (t) => {

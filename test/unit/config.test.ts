@@ -43,7 +43,7 @@ t.test('production refuses weak secrets, the outbox file and half-configured VIR
   t.same(config.sms.twilio, { accountSid: 'AC123', authToken: 'token', from: '+358400000000' })
   t.throws(() => loadConfig({ ...good, SMS_OUTBOX_FILE: '/tmp/x' }), /SMS_OUTBOX_FILE/)
   const virtu = t.throws(() => loadConfig({ ...good, VIRTU_ENABLED: 'true' })) as Error
-  for (const name of ['VIRTU_IDP_SSO_URL', 'VIRTU_IDP_CERT', 'VIRTU_SP_ENTITY_ID', 'VIRTU_SP_PRIVATE_KEY']) t.match(virtu.message, name)
+  for (const name of ['VIRTU_IDP_SSO_URL', 'VIRTU_IDP_CERT', 'VIRTU_IDP_ENTITY_ID', 'VIRTU_SP_ENTITY_ID', 'VIRTU_SP_PRIVATE_KEY']) t.match(virtu.message, name)
   t.doesNotThrow(() => loadConfig({ ...good, SMS_LOGIN_ENABLED: 'false', TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '', TWILIO_FROM: '' }))
 })
 
@@ -58,4 +58,20 @@ t.test('TRUST_PROXY takes a hop count or proxy addresses, never a blanket true',
   t.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1)
   t.same(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, ['10.0.0.0/8', '127.0.0.1'])
   t.throws(() => loadConfig({ TRUST_PROXY: 'true' }), /TRUST_PROXY/)
+})
+
+t.test('HTTP timeouts and export limits have safe defaults and refuse nonsense', async (t) => {
+  const config = loadConfig({})
+  t.same(config.http, { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, connectionTimeoutMs: 120_000 }, 'no timeout is left at 0 (never)')
+  t.same(config.exports, { maxConcurrent: 4, maxPerUser: 2 })
+  t.throws(() => loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '0' }), /HTTP_REQUEST_TIMEOUT_MS/, '0 would mean no timeout at all')
+  t.throws(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '30000' }), /HTTP_HEADERS_TIMEOUT_MS must not be longer/)
+  t.throws(() => loadConfig({ EXPORTS_MAX_PER_USER: '5', EXPORTS_MAX_CONCURRENT: '2' }), /EXPORTS_MAX_PER_USER/)
+  t.equal(loadConfig({ HTTP_REQUEST_TIMEOUT_MS: '5000', HTTP_HEADERS_TIMEOUT_MS: '2000' }).http.requestTimeoutMs, 5000)
+})
+
+t.test('VIRTU needs the IdP entity id', async (t) => {
+  const virtu = { VIRTU_ENABLED: 'true', VIRTU_IDP_SSO_URL: 'https://idp.example/sso', VIRTU_IDP_CERT: 'MIIB', VIRTU_SP_ENTITY_ID: 'https://sp.example' }
+  t.throws(() => loadConfig(virtu), /VIRTU_IDP_ENTITY_ID is required/)
+  t.equal(loadConfig({ ...virtu, VIRTU_IDP_ENTITY_ID: 'https://idp.example' }).virtu?.idpEntityId, 'https://idp.example')
 })

@@ -6,6 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { ForbiddenError, NotFoundError, ValidationError } from '../../errors.js'
 import { findPersonalData } from '../../lib/personal-data.js'
+import { noBidiControls, noControlCharacters } from '../../lib/text-rules.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
@@ -24,6 +25,8 @@ export const newTokenSchema = z.strictObject(
     name: z
       .string('required')
       .trim()
+      .refine(noControlCharacters, 'invalid')
+      .refine(noBidiControls, 'bidi_control')
       .min(1, 'required')
       .max(80, 'too_long')
       .refine((name) => name.length > 80 || findPersonalData(name) === undefined, 'personal_data'),

@@ -7,6 +7,7 @@ import { reportQuerySchema } from '../reports/report-filters.js'
 import { CODEBOOK_COLUMNS, codebookRows } from './codebook.js'
 import { toCsv } from './csv.js'
 import { asCells, EXPORT_COLUMNS } from './export-rows.js'
+import { ExportSlots } from './export-slots.js'
 import { auditExport, buildExport, type ExportBundle, type ExportView } from './exports.service.js'
 import { workbookOf } from './xlsx.js'
 
@@ -50,14 +51,20 @@ async function sendBundle(reply: FastifyReply, bundle: ExportBundle, format: Exp
 }
 
 export async function exportsRoutes(app: FastifyInstance): Promise<void> {
+  const heavy = new ExportSlots(app.config.exports.maxConcurrent, app.config.exports.maxPerUser)
+  /** XLSX is built in memory: it takes one of a few slots; the light formats stream as before. */
+  const slotFor = <T>(format: ExportFormat, userId: string, work: () => Promise<T>) => (format === 'xlsx' ? heavy.run(userId, work) : work())
+
   const exportRoute = (view: ExportView, path: string) =>
     app.get(path, { schema: { ...tokenRouteDocs('exports', `Download the ${view} report view as CSV, CSV for Excel, XLSX or JSON (format=…), with the same filters as the report`), querystring: exportQuerySchema }, config: tokenAccess }, async (request: FastifyRequest, reply) => {
       const query = request.query as z.output<typeof exportQuerySchema>
       const format = query.format ?? 'csv'
       const { format: _, ...filters } = query
-      const bundle = await buildExport(app.deps, view, filters, (request.params as { questionId?: string }).questionId, request.actor!, request.lang)
-      await auditExport(app.deps, request.actor!, bundle, format, request.ip)
-      return sendBundle(reply, bundle, format)
+      return slotFor(format, request.actor!.userId, async () => {
+        const bundle = await buildExport(app.deps, view, filters, (request.params as { questionId?: string }).questionId, request.actor!, request.lang)
+        await auditExport(app.deps, request.actor!, bundle, format, request.ip)
+        return sendBundle(reply, bundle, format)
+      })
     })
 
   exportRoute('overview', '/api/v1/exports/overview')
@@ -77,7 +84,9 @@ export async function exportsRoutes(app: FastifyInstance): Promise<void> {
       case 'csv-excel':
         return attachment(reply, `${name}.csv`, 'text/csv; charset=utf-8').send(toCsv([[...CODEBOOK_COLUMNS], ...cells], format === 'csv' ? 'standard' : 'excel'))
       case 'xlsx':
-        return attachment(reply, `${name}.xlsx`, XLSX_TYPE).send(await workbookOf([{ name: 'Codebook', columns: CODEBOOK_COLUMNS, rows: cells }]))
+        return slotFor(format, request.actor!.userId, async () =>
+          attachment(reply, `${name}.xlsx`, XLSX_TYPE).send(await workbookOf([{ name: 'Codebook', columns: CODEBOOK_COLUMNS, rows: cells }])),
+        )
       case 'json':
         return attachment(reply, `${name}.json`, 'application/json; charset=utf-8').send({ columns: CODEBOOK_COLUMNS, rows })
     }

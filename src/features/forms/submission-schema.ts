@@ -13,6 +13,9 @@ export type Answers = Readonly<Record<string, AnswerValue | undefined>>
 
 export const EARLIEST_MONTH = '2020-01'
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/
+/** Answers are codes (the longest a few dozen characters): anything longer is refused at once. */
+export const ANSWER_MAX_LENGTH = 64
+const code = () => z.string('invalid_choice').max(ANSWER_MAX_LENGTH, 'too_long')
 
 /** The options a new form may use (retired ones stay valid only for old forms). */
 export function activeCodes(question: Question): string[] {
@@ -25,13 +28,14 @@ function answerSchema(question: Question, currentMonth: () => string): z.ZodType
   switch (question.type) {
     case 'single': {
       const codes = activeCodes(question)
-      return z.string('invalid_choice').refine((v) => codes.includes(v), 'invalid_choice')
+      return code().refine((v) => codes.includes(v), 'invalid_choice')
     }
     case 'multiple': {
       const codes = activeCodes(question)
       return z
-        .array(z.string('invalid_choice').refine((v) => codes.includes(v), 'invalid_choice'), 'invalid_choice')
+        .array(code().refine((v) => codes.includes(v), 'invalid_choice'), 'invalid_choice')
         .min(question.minSelected, 'required')
+        .max(codes.length, 'too_many_items')
         .refine((list) => new Set(list).size === list.length, 'duplicate_choice')
     }
     case 'integer':
@@ -41,10 +45,11 @@ function answerSchema(question: Question, currentMonth: () => string): z.ZodType
         .min(question.min, 'too_small')
         .max(question.max, 'too_big')
     case 'municipality':
-      return z.string('invalid_choice').refine((v) => v === UNKNOWN_MUNICIPALITY || findMunicipality(v) !== undefined, 'invalid_choice')
+      return code().refine((v) => v === UNKNOWN_MUNICIPALITY || findMunicipality(v) !== undefined, 'invalid_choice')
     case 'month':
       return z
         .string('invalid_month')
+        .max(ANSWER_MAX_LENGTH, 'invalid_month')
         .regex(MONTH, 'invalid_month')
         .refine((v) => v >= EARLIEST_MONTH, 'month_too_early')
         .refine((v) => v <= currentMonth(), 'month_in_future')

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { repeatedField } from '../../lib/form-values.js'
 import { findPersonalData } from '../../lib/personal-data.js'
+import { noBidiControls, noControlCharacters } from '../../lib/text-rules.js'
 import { findCounty, findMunicipality, findPoliceDepartment } from '../../regions/index.js'
 
 export const teamFieldsSchema = z.object({
@@ -9,7 +10,8 @@ export const teamFieldsSchema = z.object({
   name: z
     .string('required')
     .trim()
-    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'invalid')
+    .refine(noControlCharacters, 'invalid')
+    .refine(noBidiControls, 'bidi_control')
     .pipe(z.string().min(2, 'required').max(120, 'too_long'))
     .refine((v) => findPersonalData(v) === undefined, 'personal_data'),
   policeDepartment: z.string('required').refine((code) => findPoliceDepartment(code) !== undefined, 'invalid_choice'),

@@ -2,18 +2,20 @@
 // the database never has to reject what the edge let through.
 import { z } from 'zod'
 import { PROFESSIONS, USER_ROLES } from '../../db/schema.js'
+import { isCommonPassword } from '../../lib/common-passwords.js'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../lib/password.js'
 import { findPersonalData } from '../../lib/personal-data.js'
 import { toE164Mobile } from '../../lib/phone.js'
+import { noBidiControls, noControlCharacters } from '../../lib/text-rules.js'
 
-/** No control characters (NUL, tabs, line breaks) in names, addresses or other one-line text. */
-export const noControlCharacters = (text: string) => !/[\u0000-\u001f\u007f]/.test(text)
+export { noControlCharacters }
 
 /** A name could describe a young person as well as the expert: an identity code, phone or e-mail address in it is refused. */
 export const nameSchema = z
   .string('required')
   .trim()
   .refine(noControlCharacters, 'invalid')
+  .refine(noBidiControls, 'bidi_control')
   .min(1, 'required')
   .min(2, 'too_short')
   .max(120, 'too_long')
@@ -48,6 +50,7 @@ export const passwordSchema = z
   .min(1, 'required')
   .min(PASSWORD_MIN_LENGTH, 'password_too_short')
   .max(PASSWORD_MAX_LENGTH, 'too_long')
+  .refine((password) => !isCommonPassword(password), 'password_common')
 
 export const registrationSchema = z.object({
   name: nameSchema,

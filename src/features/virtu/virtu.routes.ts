@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Lang } from '../../i18n/index.js'
 import { renderFormWithError } from '../../plugins/views.js'
 import { SamlError } from '../../errors.js'
+import { SAML_RESPONSE_MAX_LENGTH } from '../../integrations/saml-envelope.js'
 import { listTeams } from '../teams/teams.repository.js'
 import { professionOptions, teamOptions } from '../users/choice-options.js'
 import { pendingRegistrationSchema, type VirtuIdentity } from './virtu.schemas.js'
@@ -87,7 +88,9 @@ export async function virtuRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect(url, 303)
   })
 
-  app.post(VIRTU_ACS_PATH, { config: { public: true, csrf: false, rateLimit: virtuRateLimit } }, async (request, reply) => {
+  // The body is bounded here and the XML inside it before any parser runs (see saml-envelope.ts).
+  const acsLimits = { bodyLimit: SAML_RESPONSE_MAX_LENGTH * 2, config: { public: true, csrf: false, rateLimit: virtuRateLimit, maxTextLength: SAML_RESPONSE_MAX_LENGTH } }
+  app.post(VIRTU_ACS_PATH, acsLimits, async (request, reply) => {
     let outcome
     try {
       const raw = request.cookies[VIRTU_REQUEST_COOKIE]

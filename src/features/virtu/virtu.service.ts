@@ -20,7 +20,10 @@ export const VIRTU_REQUEST_LIFETIME_MS = 15 * 60 * 1000
 /** An accepted assertion is remembered this long past its own expiry, whatever the clocks say. */
 const CONSUMED_ASSERTION_MARGIN_MS = 24 * 60 * 60 * 1000
 
-/** Attribute names (the OID form VIRTU sends, and the friendly names). */
+/**
+ * Attribute Names, matched against the Name only (a FriendlyName is a label anyone can choose):
+ * the URI form VIRTU sends, and the basic form. An attribute given under both is a duplicate.
+ */
 const LOCAL_ID = ['urn:oid:1.3.6.1.4.1.31350.1.8', 'virtuLocalID']
 const HOME_ORGANIZATION = ['urn:oid:1.3.6.1.4.1.31350.1.5', 'virtuHomeOrganization']
 const DISPLAY_NAME = ['urn:oid:2.16.840.1.113730.3.1.241', 'displayName', 'urn:oid:2.5.4.3', 'cn']
@@ -46,6 +49,7 @@ export function virtuServiceProvider(deps: AppDeps): SamlServiceProvider {
   const provider = new SamlServiceProvider({
     idpSsoUrl: virtu.idpSsoUrl,
     idpCert: virtu.idpCert,
+    idpEntityId: virtu.idpEntityId,
     spEntityId: virtu.spEntityId,
     acsUrl: `${deps.config.publicUrl}${VIRTU_ACS_PATH}`,
     spPrivateKey: virtu.spPrivateKey,
@@ -75,16 +79,23 @@ function authnRequestIdOf(url: string): string {
 
 function valuesOf(assertion: VerifiedAssertion, names: readonly string[]): string[] {
   for (const name of names) {
-    const values = assertion.attributes.get(name)?.map((v) => v.trim()).filter((v) => v !== '')
+    const values = assertion.attributes.get(name)?.flat().map((v) => v.trim()).filter((v) => v !== '')
     if (values && values.length > 0) return values
   }
   return []
 }
 
-/** The one value of an identity attribute; none, or several different ones, is a refusal. */
+/**
+ * The one value of an identity attribute. None is a refusal, and so is any doubt about which one
+ * is meant: the attribute given twice (under one Name or its two forms) or with several values.
+ */
 function identityPart(assertion: VerifiedAssertion, names: readonly string[], label: string): string {
-  const values = [...new Set(valuesOf(assertion, names))]
-  if (values.length !== 1 || values[0] === undefined) throw new SamlError(`the assertion has ${values.length === 0 ? 'no' : 'several'} ${label}`)
+  const occurrences = names.flatMap((name) => assertion.attributes.get(name) ?? [])
+  if (occurrences.length > 1) throw new SamlError(`the assertion has ${label} more than once`)
+  const values = (occurrences[0] ?? []).map((v) => v.trim())
+  if (values.length !== 1 || values[0] === undefined || values[0] === '') {
+    throw new SamlError(`the assertion has ${values.length > 1 ? 'several values of' : 'no'} ${label}`)
+  }
   return values[0]
 }
 
