@@ -21,6 +21,7 @@ import { exportsRoutes } from './features/exports/exports.routes.js'
 import { reportsApiRoutes } from './features/reports/reports.api.routes.js'
 import { reportsRoutes } from './features/reports/reports.routes.js'
 import { registrationRoutes } from './features/users/registration.routes.js'
+import { setupRoutes } from './features/setup/setup.routes.js'
 import { teamsRoutes } from './features/teams/teams.routes.js'
 import { virtuRoutes } from './features/virtu/virtu.routes.js'
 import type { SmsSender } from './integrations/sms/sms-sender.js'
@@ -106,6 +107,7 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
   await app.register(authRoutes)
   await app.register(virtuRoutes)
   await app.register(registrationRoutes)
+  await app.register(setupRoutes)
   await app.register(homeRoutes)
   await app.register(adminRoutes)
   await app.register(integrityRoutes)

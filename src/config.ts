@@ -65,6 +65,7 @@ const envSchema = z.object({
   HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   EXPORTS_MAX_CONCURRENT: z.coerce.number().int().min(1).max(100).default(4),
   EXPORTS_MAX_PER_USER: z.coerce.number().int().min(1).max(20).default(2),
+  SETUP_TOKEN: optionalText,
 })
 
 export type Environment = 'development' | 'test' | 'production'
@@ -125,6 +126,14 @@ export interface Config {
   }
   /** Heavy exports (XLSX) running at once: in the whole instance, and per user. */
   readonly exports: { readonly maxConcurrent: number; readonly maxPerUser: number }
+  /**
+   * The secret of the set-up address that creates the first administrator while none is active.
+   * SETUP_TOKEN, or outside production a fresh random one at each start; in production without
+   * SETUP_TOKEN there is no set-up address.
+   */
+  readonly setupToken: string | undefined
+  /** Whether PUBLIC_URL was given; otherwise the address is the host and port the server listens on. */
+  readonly publicUrlGiven: boolean
 }
 
 export interface IntegrityConfig {
@@ -222,6 +231,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!production && e.SESSION_SECRET !== undefined && e.SESSION_SECRET.length < 32) {
     problems.push('SESSION_SECRET must be at least 32 characters')
   }
+  if (e.SETUP_TOKEN !== undefined && (e.SETUP_TOKEN.length < 24 || /change.?me/i.test(e.SETUP_TOKEN))) {
+    problems.push('SETUP_TOKEN must be at least 24 random characters, not an example value')
+  }
   if (problems.length > 0) throw new ConfigError(problems)
 
   const twilio =
@@ -241,7 +253,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         }
       : undefined
 
-  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')
+  const publicUrl = (e.PUBLIC_URL ?? `http://${browserHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, '')
 
   return Object.freeze({
     env: e.NODE_ENV,
@@ -275,5 +287,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       connectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,
     }),
     exports: Object.freeze({ maxConcurrent: e.EXPORTS_MAX_CONCURRENT, maxPerUser: e.EXPORTS_MAX_PER_USER }),
+    setupToken: e.SETUP_TOKEN ?? (production ? undefined : randomBytes(24).toString('base64url')),
+    publicUrlGiven: e.PUBLIC_URL !== undefined,
   })
+}
+
+/** The host a browser on this computer uses for a listening address: "localhost" for the loopback and any-address. */
+export function browserHost(host: string): string {
+  if (['127.0.0.1', '0.0.0.0', '::', '::1', '', 'localhost'].includes(host)) return 'localhost'
+  return host.includes(':') ? `[${host}]` : host
+}
+
+/** The address users reach a server at: PUBLIC_URL, or the host and the port it really listens on (PORT=0). */
+export function serviceUrl(config: Config, listeningPort: number = config.port): string {
+  if (config.publicUrlGiven) return config.publicUrl
+  return `http://${browserHost(config.host)}:${listeningPort}`
 }

@@ -1,14 +1,40 @@
 // Process entry: configuration, database and migrations, then the HTTP server; on SIGTERM or
 // SIGINT it stops taking connections, lets requests in flight finish, and closes the database.
+// `--demo` (npm run demo) first fills an embedded database that has no forms with demo data.
+// While no administrator can log in, it prints the set-up address of the first one.
+import { parseArgs } from 'node:util'
 import { buildApp } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
-import { connectDatabase } from './db/connect.js'
+import { ConfigError, loadConfig, serviceUrl, type Config } from './config.js'
+import { connectDatabase, type DatabaseHandle } from './db/connect.js'
 import { migrate } from './db/migrate.js'
+import { DatabaseInUseError } from './db/pglite-lock.js'
+import { seedDemoIfEmpty } from './features/demo/demo-start.service.js'
 import { startIntegrityTimers } from './features/integrity/scheduler.js'
+import { setupIsOpen } from './features/setup/setup.service.js'
 import { createSmsSender } from './integrations/sms/index.js'
+import { systemClock } from './lib/clock.js'
+
+class StartRefused extends Error {}
+
+async function addDemoData(config: Config, database: DatabaseHandle): Promise<void> {
+  const started = Date.now()
+  const deps = { db: database.db, config, clock: systemClock, sms: createSmsSender(config) }
+  const progress = (done: number, total: number) => process.stdout.write(`\rAdding demo data (only this once): ${done} / ${total} forms`)
+  const outcome = await seedDemoIfEmpty(deps, { onProgress: progress })
+  if (!outcome.seeded) {
+    process.stdout.write(`Demo: the database already has ${outcome.existingForms} forms; no demo data added.\n`)
+    return
+  }
+  process.stdout.write(`\nDemo data added: ${outcome.forms} forms and ${outcome.activities} activity records in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`)
+}
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { demo: { type: 'boolean', default: false } } })
   const config = loadConfig()
+  if (values.demo && config.databaseUrl) {
+    throw new StartRefused('npm run demo runs on the embedded database; with DATABASE_URL set, add demo data with `npm run demo:seed` and start with `npm start`.')
+  }
+  if (values.demo && config.env === 'production') throw new StartRefused('npm run demo is not for production (NODE_ENV is production).')
   const database = await connectDatabase({
     databaseUrl: config.databaseUrl,
     ownerUrl: config.databaseOwnerUrl,
@@ -17,6 +43,7 @@ async function main(): Promise<void> {
   })
   const applied = await migrate(database)
   await database.enterAppRole()
+  if (values.demo) await addDemoData(config, database)
   const sms = createSmsSender(config)
   const app = await buildApp(config, { database, closeDatabase: true, sms })
   // sealing and checkpoints run in every instance; the chain's lock keeps them from sealing twice
@@ -54,11 +81,29 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'))
 
   await app.listen({ host: config.host, port: config.port })
+  const address = app.server.address()
+  const url = serviceUrl(config, address !== null && typeof address === 'object' ? address.port : config.port)
+  database.recordServiceAddress(url)
+  await announce(config, database, url)
+}
+
+/** One line with the address, and while no administrator can log in, the set-up address. */
+async function announce(config: Config, database: DatabaseHandle, url: string): Promise<void> {
+  if (config.setupToken && (await setupIsOpen(database))) {
+    // In production the secret is the operator's own SETUP_TOKEN: never written to the log.
+    const token = config.env === 'production' ? '<SETUP_TOKEN>' : encodeURIComponent(config.setupToken)
+    process.stdout.write(`No administrator yet. Create the first one at: ${url}/setup?token=${token}\n`)
+  } else {
+    process.stdout.write(`The service is running at ${url}\n`)
+  }
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof StartRefused) {
     process.stderr.write(`${error.message}\n`)
+  } else if (error instanceof DatabaseInUseError) {
+    const address = error.holder.address ? `Open the service that already runs at ${error.holder.address}, or stop it first.` : 'Stop that process first.'
+    process.stderr.write(`The service could not start. ${error.message}\n${address}\n`)
   } else {
     process.stderr.write(`The service could not start: ${error instanceof Error ? error.stack : String(error)}\n`)
   }

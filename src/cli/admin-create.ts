@@ -3,14 +3,14 @@
 // read from standard input when that is not a terminal, so it never appears in shell history.
 import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline'
-import { ConfigError, loadConfig } from '../config.js'
-import { connectDatabase } from '../db/connect.js'
+import { ConfigError, loadConfig, serviceUrl } from '../config.js'
 import { migrate } from '../db/migrate.js'
 import { AppError } from '../errors.js'
 import { adminSchema, createNationalAdmin } from '../features/users/admin-bootstrap.service.js'
 import { parseInput } from '../lib/parse-input.js'
 import { translate } from '../i18n/index.js'
 import { systemClock } from '../lib/clock.js'
+import { exitIfDatabaseInUse, openDatabaseOrExit } from './open-database.js'
 
 async function readPasswordFromTerminal(prompt: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true })
@@ -51,15 +51,17 @@ async function main(): Promise<void> {
     process.stderr.write('Usage: npm run admin:create -- --email E --phone P --name "N"\n')
     process.exit(2)
   }
-  const password = await readPassword()
-  // Check the input before opening the database, so a typo is reported at once.
-  const input = parseInput(adminSchema, { ...values, password })
   const config = loadConfig()
-  const database = await connectDatabase({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, pgliteDir: config.pgliteDir })
+  const instead = 'While the server runs, create the first administrator at the set-up address it printed (/setup?token=…), or stop the server and run this command again.'
+  // A running server is reported before the password is asked for, and typos before the database is opened.
+  exitIfDatabaseInUse(config, instead)
+  const password = await readPassword()
+  const input = parseInput(adminSchema, { ...values, password })
+  const database = await openDatabaseOrExit(config, instead)
   try {
     await migrate(database)
     await createNationalAdmin({ db: database.db, clock: systemClock }, input)
-    process.stdout.write(`Administrator ${input.email} created. Log in at ${config.publicUrl}/login\n`)
+    process.stdout.write(`Administrator ${input.email} created. Log in at ${serviceUrl(config)}/login once the service runs (npm start).\n`)
   } finally {
     await database.close()
   }

@@ -2,11 +2,11 @@
 // Fills the configured database with synthetic demo data. Refuses to run in production.
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
-import { connectDatabase } from '../db/connect.js'
 import { migrate } from '../db/migrate.js'
 import { seedDemoData } from '../features/demo/demo-seed.service.js'
 import { ConsoleSmsSender } from '../integrations/sms/console-sms-sender.js'
 import { systemClock } from '../lib/clock.js'
+import { openDatabaseOrExit } from './open-database.js'
 
 const { values } = parseArgs({
   options: { forms: { type: 'string', default: '2000' }, months: { type: 'string', default: '24' }, seed: { type: 'string', default: '2026' } },
@@ -21,7 +21,10 @@ if (config.env === 'production') {
   process.stderr.write('Refusing to write demo data: NODE_ENV is production.\n')
   process.exit(1)
 }
-const database = await connectDatabase({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, pgliteDir: config.pgliteDir })
+const database = await openDatabaseOrExit(
+  config,
+  'Stop the server and run `npm run demo:seed` again, or start the server with `npm run demo`, which adds demo data to a database that has no forms yet.',
+)
 let ok = false
 try {
   await migrate(database)

@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
-import { connectDatabase } from '../db/connect.js'
 import { parseCheckpointFile, type KeptCheckpoint } from '../features/integrity/checkpoint.service.js'
 import { sealAndVerify } from '../features/integrity/integrity.service.js'
 import { integrityKeys } from '../features/integrity/keys.js'
 import type { IntegrityProblem } from '../features/integrity/verify.service.js'
 import { systemClock } from '../lib/clock.js'
+import { openDatabaseOrExit } from './open-database.js'
 
 const DESCRIPTIONS: Record<IntegrityProblem['kind'], string> = {
   link_missing: 'a link of the chain is missing (a record and its link were removed)',
@@ -57,7 +57,7 @@ const keys = integrityKeys(config)
 if (kept?.fileKeyId !== undefined && kept.fileKeyId !== keys.keyId) {
   process.stderr.write('Note: the checkpoint file names another public key than the configured one; its signature is checked against the configured key.\n')
 }
-const database = await connectDatabase({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, pgliteDir: config.pgliteDir })
+const database = await openDatabaseOrExit(config, 'Stop the server, run `npm run verify`, and start the server again.')
 let intact = false
 try {
   const report = await sealAndVerify(database.db, config, systemClock, { kept })

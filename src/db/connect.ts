@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
+import { acquirePgliteLock, type PgliteLock } from './pglite-lock.js'
 import type { Database } from './schema.js'
 
 /** The rows of the last statement of a script. */
@@ -25,6 +26,8 @@ export interface DatabaseHandle {
    * change or remove forms, activity records, chain links or audit entries. Call after migrating.
    */
   enterAppRole(): Promise<void>
+  /** The address the service answers at, written into the embedded database's lock for others to read. */
+  recordServiceAddress(address: string): void
   close(): Promise<void>
 }
 
@@ -42,7 +45,18 @@ export interface ConnectOptions {
 
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) return connectPostgres(options.databaseUrl, options.ownerUrl ?? options.databaseUrl, options.onPoolError)
-  return connectPglite(options.pglite ?? (await openPglite(options.pgliteDir ?? 'memory://')))
+  if (options.pglite) return connectPglite(options.pglite)
+  const dir = options.pgliteDir ?? 'memory://'
+  if (dir.includes('://')) return connectPglite(await PGlite.create(dir))
+  // Before anything is opened or created: a second process refuses here and changes nothing.
+  const lock = acquirePgliteLock(dir)
+  try {
+    mkdirSync(dir, { recursive: true })
+    return connectPglite(await PGlite.create(dir), lock)
+  } catch (error) {
+    lock.release()
+    throw error
+  }
 }
 
 export const APP_ROLE = 'anchor_app'
@@ -110,16 +124,12 @@ function connectPostgres(url: string, ownerUrl: string, onPoolError?: (error: Er
     enterAppRole: async () => {
       appRole = true
     },
+    recordServiceAddress: () => undefined,
     close: () => db.destroy(),
   }
 }
 
-async function openPglite(dir: string): Promise<PGlite> {
-  if (!dir.includes('://')) mkdirSync(dir, { recursive: true })
-  return PGlite.create(dir)
-}
-
-function connectPglite(pglite: PGlite): DatabaseHandle {
+function connectPglite(pglite: PGlite, lock?: PgliteLock): DatabaseHandle {
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   let appRole = false
   const run = async (sql: string): Promise<ScriptRows> => {
@@ -154,10 +164,15 @@ function connectPglite(pglite: PGlite): DatabaseHandle {
       await run(`SET ROLE ${APP_ROLE}`)
       appRole = true
     },
+    recordServiceAddress: (address) => lock?.setAddress(address),
     close: async () => {
-      await db.destroy()
-      // Kysely opens its driver lazily; if no query ran through it, destroy() leaves PGlite open.
-      if (!pglite.closed) await pglite.close()
+      try {
+        await db.destroy()
+        // Kysely opens its driver lazily; if no query ran through it, destroy() leaves PGlite open.
+        if (!pglite.closed) await pglite.close()
+      } finally {
+        lock?.release()
+      }
     },
   }
 }

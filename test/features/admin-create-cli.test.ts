@@ -25,7 +25,7 @@ function runCli(args: string[], stdin: string, env: Record<string, string>): Pro
 
 t.test('creates an active admin from arguments and a piped password; refuses bad input', async (t) => {
   const dir = t.testdir()
-  const env = { PGLITE_DIR: join(dir, 'db'), NODE_ENV: 'development' }
+  const env = { PGLITE_DIR: join(dir, 'db'), NODE_ENV: 'development', PORT: '4123' }
   const args = ['--email', 'Admin@Example.fi', '--phone', '040 123 4567', '--name', 'Aino Ylläpitäjä']
 
   const short = await runCli(args, 'short\n', env)
@@ -35,6 +35,7 @@ t.test('creates an active admin from arguments and a piped password; refuses bad
   const ok = await runCli(args, 'a long enough admin password\n', env)
   t.equal(ok.code, 0, ok.stderr)
   t.match(ok.stdout, 'Administrator admin@example.fi created')
+  t.match(ok.stdout, 'http://localhost:4123/login', 'the address the service will answer at')
   t.notMatch(ok.stdout + ok.stderr, 'a long enough admin password', 'the password is never printed')
 
   const again = await runCli(args, 'a long enough admin password\n', env)

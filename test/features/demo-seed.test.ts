@@ -1,6 +1,7 @@
 // Demo data: plausible, valid, in an intact chain; never in production.
 import t from 'tap'
 import { seedDemoData } from '../../src/features/demo/demo-seed.service.js'
+import { seedDemoIfEmpty } from '../../src/features/demo/demo-start.service.js'
 import { buildTestApp, testConfig } from '../fixtures/app.js'
 import { verifyApp } from '../fixtures/integrity.js'
 
@@ -30,4 +31,16 @@ t.test('refuses to run in production', async (t) => {
   await t.rejects(seedDemoData({ ...deps, config: production }, { forms: 1 }), /never written to a production database/)
   const count = await deps.db.selectFrom('meeting_forms').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
   t.equal(Number(count.n), 0)
+})
+
+t.test('npm run demo adds demo data once: only to a database without forms, with progress', async (t) => {
+  const { deps } = await buildTestApp(t)
+  const progress: number[] = []
+  const first = await seedDemoIfEmpty(deps, { forms: 40, onProgress: (done) => progress.push(done) })
+  t.match(first, { seeded: true, forms: 40 })
+  t.equal(progress.at(-1), 40, 'progress reaches the total')
+  const again = await seedDemoIfEmpty(deps, { forms: 40 })
+  t.same(again, { seeded: false, existingForms: 40 }, 'a restart adds nothing')
+  const count = await deps.db.selectFrom('meeting_forms').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  t.equal(Number(count.n), 40)
 })

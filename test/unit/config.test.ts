@@ -1,6 +1,6 @@
 // Settings: safe defaults for development, and production refuses to start without real ones.
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { ConfigError, loadConfig, serviceUrl } from '../../src/config.js'
 import { TEST_INTEGRITY_ENV } from '../fixtures/app.js'
 
 t.test('development needs no settings', async (t) => {
@@ -74,4 +74,30 @@ t.test('VIRTU needs the IdP entity id', async (t) => {
   const virtu = { VIRTU_ENABLED: 'true', VIRTU_IDP_SSO_URL: 'https://idp.example/sso', VIRTU_IDP_CERT: 'MIIB', VIRTU_SP_ENTITY_ID: 'https://sp.example' }
   t.throws(() => loadConfig(virtu), /VIRTU_IDP_ENTITY_ID is required/)
   t.equal(loadConfig({ ...virtu, VIRTU_IDP_ENTITY_ID: 'https://idp.example' }).virtu?.idpEntityId, 'https://idp.example')
+})
+
+t.test('SETUP_TOKEN: a fresh random set-up secret outside production, none in production unless set, never a weak one', async (t) => {
+  const a = loadConfig({})
+  const b = loadConfig({})
+  t.ok(a.setupToken && a.setupToken.length >= 32)
+  t.not(a.setupToken, b.setupToken, 'a new secret at each start')
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://db/anchor',
+    PUBLIC_URL: 'https://ankkuri.example.fi',
+    SESSION_SECRET: 's'.repeat(40),
+    SMS_LOGIN_ENABLED: 'false',
+  }
+  t.equal(loadConfig(production).setupToken, undefined)
+  t.equal(loadConfig({ ...production, SETUP_TOKEN: 'x'.repeat(30) }).setupToken, 'x'.repeat(30))
+  t.throws(() => loadConfig({ ...production, SETUP_TOKEN: 'short' }), /SETUP_TOKEN must be at least 24/)
+  t.throws(() => loadConfig({ SETUP_TOKEN: 'change-me-change-me-change-me' }), /SETUP_TOKEN/)
+})
+
+t.test('the service address: PUBLIC_URL, or the host and the port really listened on', async (t) => {
+  t.equal(serviceUrl(loadConfig({ PORT: '4123' })), 'http://localhost:4123')
+  t.equal(serviceUrl(loadConfig({ PORT: '0' }), 41234), 'http://localhost:41234', 'PORT=0: the port the system chose')
+  t.equal(serviceUrl(loadConfig({ HOST: '0.0.0.0', PORT: '3000' })), 'http://localhost:3000')
+  t.equal(serviceUrl(loadConfig({ HOST: '192.168.1.20', PORT: '3000' })), 'http://192.168.1.20:3000')
+  t.equal(serviceUrl(loadConfig({ PUBLIC_URL: 'https://ankkuri.example.fi/', PORT: '3000' }), 5555), 'https://ankkuri.example.fi')
 })

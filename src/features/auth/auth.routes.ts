@@ -51,11 +51,12 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/login', { config: { public: true } }, async (request, reply) => {
     if (request.actor) return reply.redirect('/', 303)
-    const query = request.query as { next?: string; loggedOut?: string; registered?: string }
+    const query = request.query as { next?: string; loggedOut?: string; registered?: string; setup?: string }
     return reply.page('auth/login', {
       titleKey: 'login.title',
       values: { next: safeLocalPath(query.next) },
       loggedOut: query.loggedOut === '1',
+      setupDone: query.setup === '1',
       virtuEnabled,
       smsEnabled,
     })

@@ -2,35 +2,14 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { NotFoundError } from '../../errors.js'
-import { municipalitiesOfCounty, policeDepartments, regionName, wellbeingCounties, ALAND_MUNICIPALITY_CODES, findMunicipality, findCounty, findPoliceDepartment } from '../../regions/index.js'
-import { translate, type Lang } from '../../i18n/index.js'
+import { regionName, findMunicipality, findCounty, findPoliceDepartment } from '../../regions/index.js'
 import { renderFormWithError } from '../../plugins/views.js'
+import { regionChoices } from './region-choices.js'
 import { createTeam, editTeam } from './teams.service.js'
 import { findTeam, listTeams } from './teams.repository.js'
 
 const adminOnly = { roles: ['admin'] as const }
 const teamIdParams = z.object({ id: z.uuid() })
-
-/** Choices for the team form, named in the page's language; municipalities grouped by county. */
-function regionChoices(lang: Lang, selected: readonly string[]) {
-  const chosen = new Set(selected)
-  const group = (code: string, name: string, members: { code: string; name: string }[]) => {
-    const municipalities = members.map((m) => ({ ...m, checked: chosen.has(m.code) }))
-    return { code, name, municipalities, open: municipalities.some((m) => m.checked) }
-  }
-  const counties = wellbeingCounties.map((county) =>
-    group(county.code, regionName(county, lang), municipalitiesOfCounty(county.code).map((m) => ({ code: m.code, name: regionName(m, lang) }))),
-  )
-  const aland = ALAND_MUNICIPALITY_CODES.flatMap((code) => {
-    const m = findMunicipality(code)
-    return m ? [{ code, name: regionName(m, lang) }] : []
-  })
-  return {
-    policeDepartmentOptions: policeDepartments.map((d) => ({ value: d.code, label: regionName(d, lang) })),
-    countyOptions: wellbeingCounties.map((c) => ({ value: c.code, label: regionName(c, lang) })),
-    municipalityGroups: [...counties, group('aland', translate(lang, 'teams.aland'), aland)],
-  }
-}
 
 function selectedMunicipalities(body: Record<string, unknown>): string[] {
   const value = body.municipalities

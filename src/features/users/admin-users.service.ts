@@ -33,7 +33,7 @@ async function changeStatus(
 }
 
 /** Changes that could leave the service without an active administrator take turns. */
-async function lockAdministrators(trx: Transaction<Database>): Promise<void> {
+export async function lockAdministrators(trx: Transaction<Database>): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(7240003)`.execute(trx)
 }
 

@@ -105,3 +105,9 @@ export async function countActiveAdmins(db: Db): Promise<number> {
     .executeTakeFirstOrThrow()
   return Number(row.count)
 }
+
+/** Whether any national administrator can log in (the first-run set-up is open only while none can). */
+export async function hasActiveAdmin(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where('role', '=', 'admin').where('status', '=', 'active').limit(1).executeTakeFirst()
+  return row !== undefined
+}

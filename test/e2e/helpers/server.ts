@@ -47,16 +47,19 @@ async function seedDemoForms(env: NodeJS.ProcessEnv, forms: number): Promise<voi
   if (result.code !== 0) throw new Error(`demo-seed exited with ${result.code}:\n${result.output}`)
 }
 
-/** `demoForms`: that many demo forms (npm run demo:seed) in the database before the server starts. */
-export async function startServer(options: { admin?: AdminAccount; startTimeoutMs?: number; demoForms?: number } = {}): Promise<RunningServer> {
-  const admin = options.admin ?? ADMIN
+/**
+ * `demoForms`: that many demo forms (npm run demo:seed) in the database before the server starts.
+ * `admin: null`: no administrator, as on a first run (the server prints its set-up address).
+ */
+export async function startServer(options: { admin?: AdminAccount | null; startTimeoutMs?: number; demoForms?: number } = {}): Promise<RunningServer> {
+  const admin = options.admin === undefined ? ADMIN : options.admin
   const dataDir = await mkdtemp(join(tmpdir(), 'anchor-e2e-'))
   const outboxFile = join(dataDir, 'sms-outbox.jsonl')
   const port = await freePort()
   const env = serverEnv({ PORT: String(port), PGLITE_DIR: join(dataDir, 'pglite'), SMS_OUTBOX_FILE: outboxFile })
 
   try {
-    await createAdmin(env, admin)
+    if (admin) await createAdmin(env, admin)
     if (options.demoForms) await seedDemoForms(env, options.demoForms)
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true })
