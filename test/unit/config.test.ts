@@ -87,6 +87,7 @@ t.test('SETUP_TOKEN: a fresh random set-up secret outside production, none in pr
     PUBLIC_URL: 'https://ankkuri.example.fi',
     SESSION_SECRET: 's'.repeat(40),
     SMS_LOGIN_ENABLED: 'false',
+    ...TEST_INTEGRITY_ENV,
   }
   t.equal(loadConfig(production).setupToken, undefined)
   t.equal(loadConfig({ ...production, SETUP_TOKEN: 'x'.repeat(30) }).setupToken, 'x'.repeat(30))
