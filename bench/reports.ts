@@ -4,21 +4,26 @@
 //                            [--sizes 10000,100000,1000000] [--runs 30] [--out bench/RESULTS.md]
 //
 // Creates a scratch database `anchor_bench_reports` on that server (dropped and made again), adds
-// forms in steps up to each size, and after each step times every report page and report API
-// endpoint through the whole application (routing, session, queries, disclosure control, HTML),
-// in process with app.inject: no network. Forms are written with the service's own repository
-// (the form rows and the report totals in one transaction), spread over 45 teams and every month
-// since 2020; the integrity chain links are left out, as no report reads them.
+// forms in steps up to each size, and after each step makes a release of all of them (timed, as
+// the first release of a database that size: earlier releases are removed first), then times
+// every report page and report API endpoint through the whole application (routing, session,
+// queries, HTML or JSON), in process with app.inject: no network. Published pages are read as a
+// researcher; the team's own live view as a member of that team. Forms are written with the
+// service's own repository, spread over 45 teams and every month since 2020; the integrity
+// seals are left out, as no report reads them.
 import { randomUUID } from 'node:crypto'
 import { cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
+import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { connectDatabase, type DatabaseHandle } from '../src/db/connect.js'
 import { migrate } from '../src/db/migrate.js'
 import { SeededRandom } from '../src/features/demo/random.js'
 import { demoAnswers } from '../src/features/demo/demo-answers.js'
 import { formDefinition } from '../src/features/forms/definition.js'
+import { makeRelease } from '../src/features/publication/release.service.js'
 import { insertMeetingForms, type NewMeetingForm } from '../src/features/forms/forms.repository.js'
+import type { FiledArea } from '../src/features/forms/stored-form.js'
 import { monthOf, monthsBack } from '../src/lib/months.js'
 import { municipalities, countyOfMunicipality, policeDepartmentOfMunicipality } from '../src/regions/index.js'
 import { testConfig } from '../test/fixtures/app.js'
@@ -45,6 +50,7 @@ interface BenchTeam {
   id: string
   userId: string
   municipality: string
+  area: FiledArea
 }
 
 /** 45 teams in the largest municipalities of mainland Finland, one expert each. */
@@ -67,7 +73,7 @@ async function createTeams(handle: DatabaseHandle): Promise<BenchTeam[]> {
       .returning('id')
       .executeTakeFirstOrThrow()
     const user = await createUser(handle.db, { teamId: team.id, email: `bench-${i}@bench.invalid` })
-    teams.push({ id: team.id, userId: user.id, municipality: m.code })
+    teams.push({ id: team.id, userId: user.id, municipality: m.code, area: { county: countyOfMunicipality(m.code)!.code, police: policeDepartmentOfMunicipality(m.code)!.code, recordedAtFiling: true } })
   }
   return teams
 }
@@ -93,6 +99,7 @@ async function addForms(handle: DatabaseHandle, teams: readonly BenchTeam[], cou
           answers,
           under15: age < 15,
           adultClient: age >= 18,
+          area: team.area,
           idempotencyKey: randomUUID(),
           requestHash: '0'.repeat(64),
         })
@@ -114,6 +121,26 @@ interface Measurement {
 
 /** Peak resident memory of this process (the whole server, in process) while timing each size. */
 const peakMemoryMb = new Map<number, number>()
+/** How long the first release of all forms took at each size. */
+const releaseSeconds = new Map<number, number>()
+
+/**
+ * Releases are immutable to the service (triggers refuse UPDATE, DELETE and TRUNCATE). The
+ * benchmark times a first release at each size, so it removes earlier ones as the database's
+ * owner with the triggers off for its own session (session_replication_role = replica).
+ */
+async function removeReleases(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query('SET session_replication_role = replica')
+    for (const table of ['release_tables', 'release_aggregates', 'release_volumes', 'release_activity', 'release_forms', 'releases']) {
+      await client.query(`DELETE FROM ${table}`)
+    }
+  } finally {
+    await client.end()
+  }
+}
 
 async function main(): Promise<void> {
   const url = await scratchDatabase(values['database-url'], BENCH_DB)
@@ -131,26 +158,40 @@ async function main(): Promise<void> {
   const reader = await createUser(handle.db, { role: 'researcher', teamId: null })
   const browser = await loginAs(app, sms, reader)
   const someTeam = teams[0]!.id
-  const county = (await handle.db.selectFrom('teams').select('wellbeing_county').where('id', '=', someTeam).executeTakeFirstOrThrow()).wellbeing_county
-  const municipality = teams[0]!.municipality
+  const { wellbeing_county: county, police_department: police } = await handle.db
+    .selectFrom('teams')
+    .select(['wellbeing_county', 'police_department'])
+    .where('id', '=', someTeam)
+    .executeTakeFirstOrThrow()
 
-  const endpoints: [string, string][] = [
+  const member = await createUser(handle.db, { role: 'expert', teamId: someTeam, email: 'bench-member@bench.invalid' })
+  const teamBrowser = await loginAs(app, sms, member)
+  const published: [string, string][] = [
     ['overview, country, year', `/reports?period=${year}`],
     ['overview, county, quarter', `/reports?period=${year}-Q2&area=county:${county}`],
-    ['overview, one municipality, month', `/reports?period=${year}-05&area=municipality:${municipality}`],
+    ['overview, police department, month (volumes only)', `/reports?period=${year}-05&area=police:${police}`],
     ['question: topics by age group, country', `/reports/questions/meetingTopics?period=${year}&by=age`],
-    ['question: topics by age group, county, first meetings (counted from forms)', `/reports/questions/meetingTopics?period=${year}&area=county:${county}&kind=first&by=age`],
+    ['question: topics, county, quarter', `/reports/questions/meetingTopics?period=${year}-Q2&area=county:${county}`],
     ['question: referral services by gender', `/reports/questions/referralServices?period=${year}&by=gender`],
     ['question: home municipality (310 rows)', `/reports/questions/homeMunicipality?period=${year}`],
-    ['question: gender by age, one municipality (counted from forms)', `/reports/questions/gender?period=${year}&area=municipality:${municipality}&by=age`],
     ['areas: referred onward by county', `/reports/areas?period=${year}&level=county&question=referredOnward`],
     ['areas: topics by team', `/reports/areas?period=${year}&level=team&question=meetingTopics`],
-    ['areas: gender by home municipality', `/reports/areas?period=${year}&level=municipality&question=gender`],
     ['team activity, country', `/reports/activity`],
     ['team annual report', `/reports/annual?team=${someTeam}&year=${year}`],
+    ['releases list', `/reports/releases`],
     ['API overview', `/api/v1/reports/overview?period=${year}`],
     ['API question: topics by age group', `/api/v1/reports/questions/meetingTopics?period=${year}&by=age`],
     ['API areas: topics by team', `/api/v1/reports/areas?period=${year}&level=team&question=meetingTopics`],
+  ]
+  const ownTeam: [string, string][] = [
+    ['own team, live: start page summary', `/`],
+    ['own team, live: overview, year', `/reports?period=${year}&area=team:${someTeam}`],
+    ['own team, live: topics by age group, year', `/reports/questions/meetingTopics?period=${year}&area=team:${someTeam}&by=age`],
+    ['own team, live: API question, month', `/api/v1/reports/questions/gender?period=${year}-05&area=team:${someTeam}`],
+  ]
+  const endpoints: [string, string, typeof browser][] = [
+    ...published.map(([name, path]): [string, string, typeof browser] => [name, path, browser]),
+    ...ownTeam.map(([name, path]): [string, string, typeof browser] => [name, path, teamBrowser]),
   ]
 
   const results: Measurement[] = []
@@ -163,14 +204,22 @@ async function main(): Promise<void> {
     stored = size
     await handle.withConnection(async (run) => {
       await run('VACUUM ANALYZE meeting_forms')
-      await run('VACUUM ANALYZE report_counts')
+    })
+    await removeReleases(url)
+    const releaseStarted = Date.now()
+    const made = await makeRelease({ db: handle.db, config: app.deps.config }, { now: new Date(), madeBy: null })
+    releaseSeconds.set(size, (Date.now() - releaseStarted) / 1000)
+    console.log(`  release of ${made?.formsEntered ?? 0} forms made in ${releaseSeconds.get(size)!.toFixed(1)} s`)
+    await handle.withConnection(async (run) => {
+      await run('VACUUM ANALYZE release_tables')
+      await run('VACUUM ANALYZE release_volumes')
     })
     const peak = samplePeakMemory(process.pid)
-    for (const [name, path] of endpoints) {
+    for (const [name, path, reader] of endpoints) {
       const times: number[] = []
       for (let i = 0; i < runs + 3; i++) {
         const started = process.hrtime.bigint()
-        const response = await browser.get(path)
+        const response = await reader.get(path)
         const ms = Number(process.hrtime.bigint() - started) / 1e6
         if (response.statusCode !== 200) throw new Error(`${path}: ${response.statusCode}`)
         if (i >= 3) times.push(ms) // the first three warm caches and compiled templates
@@ -183,15 +232,14 @@ async function main(): Promise<void> {
     peakMemoryMb.set(size, peak())
     console.log(`  peak resident memory while serving: ${peakMemoryMb.get(size)} MiB`)
   }
-  const teamRows = await handle.db.selectFrom('report_counts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
-  const splitRows = await handle.db.selectFrom('report_split_counts').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  const tableRows = await handle.db.selectFrom('release_tables').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
   await app.close()
   await handle.close()
-  writeResultsSection(values.out, 'reports', report(results, Number(teamRows.n), Number(splitRows.n)))
+  writeResultsSection(values.out, 'reports', report(results, Number(tableRows.n)))
   console.log(`Wrote ${values.out}`)
 }
 
-function report(results: readonly Measurement[], teamRows: number, splitRows: number): string {
+function report(results: readonly Measurement[], tableRows: number): string {
   const header = `| Endpoint | ${sizes.map((s) => `${s.toLocaleString('en')} forms: median / p95 (ms)`).join(' | ')} | median, largest ÷ smallest |`
   const rule = `|---|${sizes.map(() => '---:').join('|')}|---:|`
   const names = [...new Set(results.map((r) => r.name))]
@@ -210,11 +258,10 @@ function report(results: readonly Measurement[], teamRows: number, splitRows: nu
     '',
     `Run on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, PostgreSQL on the same machine.`,
     `Command: \`npm run bench:reports -- --sizes ${sizes.join(',')} --runs ${runs}\`.`,
-    `Each endpoint was requested ${runs} times after 3 warm-up requests, through the whole application in process (session, queries, disclosure control, HTML or JSON); no network.`,
+    `Each endpoint was requested ${runs} times after 3 warm-up requests, through the whole application in process (session, queries, HTML or JSON); no network.`,
     `Forms: ${TEAM_COUNT} teams, meetings spread evenly over every month since January 2020; the pages ask for ${new Date().getFullYear() - 1}, about ${Math.round(100 / (months() / 12))} % of all forms.`,
-    `After the largest size the running totals held ${teamRows.toLocaleString('en')} rows per team (report_counts) and ${splitRows.toLocaleString('en')} national split rows (report_split_counts).`,
-    'Pages read the running totals (report_counts per team, report_split_counts for the whole country split by one answer), whose size follows teams × months × answers rather than forms.',
-    'The endpoints marked *counted from forms* ask for what the totals do not hold (a team\'s or region\'s forms, or one home municipality\'s, split by another answer) and count that area\'s forms of the period through an index, so they grow with those forms.',
+    `Release: after each step all forms were released at once, as the first release of a database that size: ${sizes.map((size) => `${size.toLocaleString('en')} forms ${releaseSeconds.get(size)!.toFixed(1)} s`).join(', ')}. After the largest, the release held ${tableRows.toLocaleString('en')} published tables.`,
+    'Published pages read the latest release (stored tables and exact volumes), whose size follows areas × periods × questions rather than forms. The rows marked *own team, live* are read by a member of that team and count its forms of the period through an index, so they grow with that team\'s forms (1/45 of all here).',
     '',
     header,
     rule,

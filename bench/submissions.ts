@@ -28,6 +28,9 @@ import { freePort, ServerProcess, serverEnv } from '../test/fixtures/server-proc
 import { percentile, samplePeakMemory, writeResultsSection } from './results-file.js'
 import { scratchDatabase } from './scratch-database.js'
 
+/** The areas of the bench team (the test factory's defaults), recorded on every form as at filing. */
+const BENCH_AREA = { county: '08', police: 'sisa-suomi', recordedAtFiling: true } as const
+
 const { values } = parseArgs({
   options: {
     'database-url': { type: 'string', default: 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -117,6 +120,7 @@ async function insertRun(url: string, teamId: string, userId: string, concurrenc
       answers: answers as never, // validated answer sets of the fixture
       under15: age < 15,
       adultClient: age >= 18,
+      area: BENCH_AREA,
       idempotencyKey: randomUUID(),
       requestHash: '0'.repeat(64),
     }) as Record<string, unknown>

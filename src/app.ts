@@ -20,6 +20,7 @@ import { apiTokensRoutes } from './features/api-tokens/api-tokens.routes.js'
 import { exportsRoutes } from './features/exports/exports.routes.js'
 import { reportsApiRoutes } from './features/reports/reports.api.routes.js'
 import { reportsRoutes } from './features/reports/reports.routes.js'
+import { releasesRoutes } from './features/publication/releases.routes.js'
 import { registrationRoutes } from './features/users/registration.routes.js'
 import { setupRoutes } from './features/setup/setup.routes.js'
 import { teamsRoutes } from './features/teams/teams.routes.js'
@@ -116,6 +117,7 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
   await app.register(formsRoutes)
   await app.register(activityRoutes)
   await app.register(reportsRoutes)
+  await app.register(releasesRoutes)
   await app.register(reportsApiRoutes)
   await app.register(exportsRoutes)
   await app.register(apiTokensRoutes)

@@ -66,6 +66,11 @@ const envSchema = z.object({
   EXPORTS_MAX_CONCURRENT: z.coerce.number().int().min(1).max(100).default(4),
   EXPORTS_MAX_PER_USER: z.coerce.number().int().min(1).max(20).default(2),
   SETUP_TOKEN: optionalText,
+  PUBLICATION_MAX_NOISE: z.coerce.number().int().min(2).max(20).default(5),
+  PUBLICATION_NOISE_VARIANCE: z.coerce.number().min(0.5).max(10).default(1.5),
+  PUBLICATION_MIN_FORMS: z.coerce.number().int().min(5).max(1000).default(20),
+  RELEASE_DAY: z.coerce.number().int().min(1).max(28).default(5),
+  RELEASE_SCHEDULE_ENABLED: flag.default(true),
 })
 
 export type Environment = 'development' | 'test' | 'production'
@@ -115,6 +120,8 @@ export interface Config {
   }
   readonly virtu: VirtuConfig | undefined
   readonly disclosureThreshold: number
+  /** How published counts are protected (docs/disclosure.md) and when releases are made. */
+  readonly publication: PublicationConfig
   readonly integrity: IntegrityConfig
   readonly http: {
     /** The whole request (headers and body) must arrive within this (Node's requestTimeout). */
@@ -134,6 +141,20 @@ export interface Config {
   readonly setupToken: string | undefined
   /** Whether PUBLIC_URL was given; otherwise the address is the host and port the server listens on. */
   readonly publicUrlGiven: boolean
+}
+
+export interface PublicationConfig {
+  /** k: no published count about young people lies between 1 and k-1 */
+  readonly threshold: number
+  /** D: the largest change of a count */
+  readonly maxNoise: number
+  /** V: the variance of the change */
+  readonly noiseVariance: number
+  /** smallest group of forms whose answers are published, and smallest difference between two published groups */
+  readonly minForms: number
+  /** day of the month on which the scheduled release for the month before is made */
+  readonly releaseDay: number
+  readonly scheduleEnabled: boolean
 }
 
 export interface IntegrityConfig {
@@ -225,9 +246,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   } else if (production && !signingKeyPem) {
     problems.push('INTEGRITY_SIGNING_KEY is required (an Ed25519 private key: `openssl genpkey -algorithm ed25519`)')
   }
+  // a count of 1 must be able to reach the threshold, or small counts could not be published unbiased
+  if (e.PUBLICATION_MAX_NOISE < e.DISCLOSURE_THRESHOLD - 1) problems.push('PUBLICATION_MAX_NOISE must be at least DISCLOSURE_THRESHOLD - 1')
   if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) problems.push('HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS')
   if (e.EXPORTS_MAX_PER_USER > e.EXPORTS_MAX_CONCURRENT) problems.push('EXPORTS_MAX_PER_USER must not be larger than EXPORTS_MAX_CONCURRENT')
   if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) problems.push('DATABASE_OWNER_URL needs DATABASE_URL as well')
+  // a count of 1 must be able to reach the threshold, or small counts could not be published unbiased
+  if (e.PUBLICATION_MAX_NOISE < e.DISCLOSURE_THRESHOLD - 1) problems.push('PUBLICATION_MAX_NOISE must be at least DISCLOSURE_THRESHOLD - 1')
   if (!production && e.SESSION_SECRET !== undefined && e.SESSION_SECRET.length < 32) {
     problems.push('SESSION_SECRET must be at least 32 characters')
   }
@@ -273,6 +298,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sms: Object.freeze({ enabled: e.SMS_LOGIN_ENABLED, twilio, outboxFile: e.SMS_OUTBOX_FILE }),
     virtu: virtu ? Object.freeze(virtu) : undefined,
     disclosureThreshold: e.DISCLOSURE_THRESHOLD,
+    publication: Object.freeze({
+      threshold: e.DISCLOSURE_THRESHOLD,
+      maxNoise: e.PUBLICATION_MAX_NOISE,
+      noiseVariance: e.PUBLICATION_NOISE_VARIANCE,
+      minForms: e.PUBLICATION_MIN_FORMS,
+      releaseDay: e.RELEASE_DAY,
+      scheduleEnabled: e.RELEASE_SCHEDULE_ENABLED,
+    }),
     integrity: Object.freeze({
       hmacKey,
       signingKeyPem,

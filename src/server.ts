@@ -12,6 +12,7 @@ import { seedDemoIfEmpty } from './features/demo/demo-start.service.js'
 import { startIntegrityTimers } from './features/integrity/scheduler.js'
 import { setupIsOpen } from './features/setup/setup.service.js'
 import { createSmsSender } from './integrations/sms/index.js'
+import { startReleaseSchedule } from './features/publication/release-schedule.js'
 import { systemClock } from './lib/clock.js'
 
 class StartRefused extends Error {}
@@ -54,9 +55,11 @@ async function main(): Promise<void> {
   )
 
   let closing = false
+  let stopSchedule = () => {}
   const shutdown = (signal: string) => {
     if (closing) return
     closing = true
+    stopSchedule()
     app.log.info({ signal }, 'shutting down: finishing requests in flight')
     // Keep-alive connections would hold the process for their whole timeout: close each one as
     // soon as its last request is answered.
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
   const address = app.server.address()
   const url = serviceUrl(config, address !== null && typeof address === 'object' ? address.port : config.port)
   database.recordServiceAddress(url)
+  stopSchedule = startReleaseSchedule(app.deps, app.log)
   await announce(config, database, url)
 }
 

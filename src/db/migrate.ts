@@ -2,7 +2,6 @@
 // transaction, under an advisory lock so that two instances starting together do not race.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ensureReportCounts } from '../features/reports/report-counts.repository.js'
 import { migrationsDir } from '../lib/paths.js'
 import type { DatabaseHandle } from './connect.js'
 
@@ -18,14 +17,8 @@ export function listMigrationFiles(dir = migrationsDir): string[] {
 /** Runs pending migrations; returns the names applied now. */
 export async function migrate(handle: DatabaseHandle, dir = migrationsDir): Promise<string[]> {
   const files = listMigrationFiles(dir)
-  const applied = await applyMigrations(handle, dir, files)
-  // derived data whose layout is code, not SQL: rebuilt here when that layout changes
-  if (files.includes(REPORT_COUNTS_MIGRATION)) await handle.withOwnerDb(ensureReportCounts)
-  return applied
+  return applyMigrations(handle, dir, files)
 }
-
-/** The migration that creates the report totals (a custom migrations directory may not have it). */
-const REPORT_COUNTS_MIGRATION = '0006_report_counts.sql'
 
 async function applyMigrations(handle: DatabaseHandle, dir: string, files: string[]): Promise<string[]> {
   return handle.withConnection(async (run) => {

@@ -50,6 +50,7 @@ export const AUDIT_EVENTS = [
   'token_revoked',
   'token_used',
   'saml_failure',
+  'release_made',
 ] as const
 export type AuditEvent = (typeof AUDIT_EVENTS)[number]
 
@@ -138,11 +139,61 @@ export interface Database {
   municipalities: MunicipalitiesTable
   virtu_authn_requests: VirtuAuthnRequestsTable
   virtu_consumed_assertions: VirtuConsumedAssertionsTable
-  report_counts: ReportCountsTable
-  report_split_counts: ReportSplitCountsTable
-  report_counts_builds: ReportCountsBuildsTable
   api_tokens: ApiTokensTable
   rate_limit_counters: RateLimitCountersTable
+  releases: ReleasesTable
+  release_forms: ReleaseFormsTable
+  release_aggregates: ReleaseAggregatesTable
+  release_tables: ReleaseTablesTable
+  release_volumes: ReleaseVolumesTable
+  release_activity: ReleaseActivityTable
+}
+
+/** Releases and what they published (migrations/0013_publication.sql); append-only. */
+export interface ReleasesTable {
+  id: number
+  /** date, first day of the last closed month the release holds */
+  through_month: string
+  made_at: Timestamp
+  made_by: string | null
+  method: ColumnType<unknown, string, never>
+}
+export interface ReleaseFormsTable {
+  form_id: string
+  release_id: number
+}
+export interface ReleaseAggregatesTable {
+  aggregate_key: string
+  release_id: number
+  period: string
+  area: string
+  forms: number
+  status: 'published' | 'withheld'
+  reason: string | null
+  cutoff_release: number
+}
+export interface ReleaseTablesTable {
+  aggregate_key: string
+  table_key: string
+  cells: ColumnType<unknown, string, never>
+}
+export interface ReleaseVolumesTable {
+  release_id: number
+  month: string
+  team_id: string
+  wellbeing_county: string
+  police_department: string
+  meeting_kind: string
+  forms: number
+}
+export interface ReleaseActivityTable {
+  release_id: number
+  month: string
+  team_id: string
+  kind: string
+  age_band: string
+  records: number
+  participants: number
 }
 
 export type Team = Selectable<TeamsTable>
@@ -212,6 +263,13 @@ export interface MeetingFormsTable {
   usefulness: string
   under_15: boolean
   adult_client: boolean
+  /** the team's areas when the form was filed (migrations/0013_publication.sql) */
+  wellbeing_county: string
+  police_department: string
+  /** false for forms filed before areas were recorded: their areas were filled in afterwards */
+  area_recorded_at_filing: ColumnType<boolean, boolean | undefined, never>
+  /** secret random record key of the cell-key method (bigint: read back as a string); never shown */
+  record_key: ColumnType<string, number, never>
 }
 
 export const ACTIVITY_KINDS = ['refusal', 'coffee_meeting', 'stakeholder_meeting'] as const
@@ -292,35 +350,6 @@ export interface MunicipalitiesTable {
   aland: boolean
 }
 
-/** Running report totals per team (migrations/0006_report_counts.sql): derived from meeting_forms. */
-export interface ReportCountsTable {
-  dimension: string
-  /** date, first day of the month */
-  meeting_month: string
-  team_id: string
-  meeting_kind: string
-  code: string
-  forms: number
-}
-
-/** Running report totals for the whole country, split by one single-valued answer. */
-export interface ReportSplitCountsTable {
-  dimension: string
-  split: string
-  split_code: string
-  /** date, first day of the month */
-  meeting_month: string
-  meeting_kind: string
-  code: string
-  forms: number
-}
-
-export interface ReportCountsBuildsTable {
-  layout: number
-  built_at: Timestamp
-}
-
-/** Personal API tokens (migrations/0007_api_tokens.sql): only the hash of the token is stored. */
 export interface ApiTokensTable {
   id: string
   user_id: string

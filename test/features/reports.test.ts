@@ -1,18 +1,34 @@
-// Report pages and the report API: every role sees them in three languages, a new form shows at
-// once, filters come from the URL and off-grid values are refused, small numbers never appear.
+// Report pages and the report API: a team's members see their own team exactly and at once; every
+// figure beyond one's own team comes from the latest release and nothing about other teams changes
+// between releases, however often a reader polls; every page names its source; filters off the grid
+// are refused; what is not published is said in plain words.
 import t from 'tap'
+import { makeRelease } from '../../src/features/publication/release.service.js'
 import { buildTestApp } from '../fixtures/app.js'
-import { createTeam, createUser, loginAs } from '../fixtures/factories.js'
-import { newKey, validAnswers } from '../fixtures/forms.js'
+import { createTeam, createUser, loginAs, type TestUser } from '../fixtures/factories.js'
+import { newKey } from '../fixtures/forms.js'
 import { countsIn, fileForms } from '../fixtures/reports.js'
 
-const YEAR = String(new Date().getFullYear())
+const THIS_YEAR = new Date().getFullYear()
+const YEAR = String(THIS_YEAR)
+/** A closed year: its tables are in the first release. */
+const LAST_YEAR = String(THIS_YEAR - 1)
 
 t.test('every role reaches every report page, in Finnish, Swedish and English', async (t) => {
   const { app, sms } = await buildTestApp(t)
   const expert = await createUser(app.db)
-  await fileForms(app.deps, expert, 6, { meetingMonth: `${YEAR}-01` })
-  const pages = ['/reports', '/reports/questions', '/reports/questions/meetingTopics?by=age', '/reports/areas?level=county&question=referredOnward', '/reports/activity', '/reports/annual']
+  await fileForms(app.deps, expert, 6, { meetingMonth: `${LAST_YEAR}-01` })
+  await makeRelease(app.deps, { now: app.deps.clock.now(), madeBy: null })
+  const pages = [
+    '/reports',
+    '/reports/questions',
+    `/reports/questions/meetingTopics?by=age&period=${LAST_YEAR}&area=country`,
+    '/reports/areas?level=county&question=referredOnward',
+    '/reports/activity',
+    '/reports/annual',
+    '/reports/releases',
+    '/reports/about',
+  ]
   for (const role of ['expert', 'admin', 'researcher'] as const) {
     const user = role === 'expert' ? expert : await createUser(app.db, { role })
     const browser = await loginAs(app, sms, user)
@@ -28,113 +44,167 @@ t.test('every role reaches every report page, in Finnish, Swedish and English', 
   }
 })
 
-t.test('the overview counts a new form at once and hides small numbers', async (t) => {
+t.test('a team member sees their own team exactly and at once; others see nothing until a release', async (t) => {
   const { app, sms } = await buildTestApp(t)
-  const user = await createUser(app.db)
-  const browser = await loginAs(app, sms, user)
-  await browser.get('/language/en?next=/')
+  const team = await createTeam(app.db, { name: 'Ankkuri Kuopio', wellbeingCounty: '13', policeDepartment: 'ita-suomi' })
+  const member = await createUser(app.db, { teamId: team })
+  const colleague = await createUser(app.db, { teamId: team })
+  const outsider = await createUser(app.db)
+  const researcher = await createUser(app.db, { role: 'researcher' })
+  const own = await loginAs(app, sms, member)
+  await own.get('/language/en?next=/')
 
-  const empty = await browser.get(`/api/v1/reports/overview?period=${YEAR}`)
-  t.equal(empty.statusCode, 200)
-  t.same(empty.json().forms, { status: 'published', value: 0 }, 'zero is shown')
+  const empty = (await own.get(`/api/v1/reports/overview?period=${YEAR}`)).json()
+  t.equal(empty.publication.source, 'team', 'a member\'s reports open on their own team')
+  t.same(empty.forms, { status: 'published', value: 0 })
 
-  await fileForms(app.deps, user, 3, { meetingMonth: `${YEAR}-02` })
-  const few = (await browser.get(`/api/v1/reports/overview?period=${YEAR}`)).json()
-  t.same(few.forms, { status: 'primary', value: null }, 'three forms: hidden')
-  t.equal(few.firstMeetingsShare, null, 'no share from a hidden number')
-  const fewPage = await browser.get(`/reports?period=${YEAR}`)
-  t.match(fewPage.body, '&lt;5')
-  t.match(fewPage.body, 'fewer than 5, hidden')
+  await fileForms(app.deps, colleague, 3, { meetingMonth: `${YEAR}-01`, meetingKind: 'first', gender: 'other' })
+  const after = (await own.get(`/api/v1/reports/overview?period=${YEAR}`)).json()
+  t.same(after.forms, { status: 'published', value: 3 }, 'three forms, exactly, at once')
+  t.same(after.firstMeetings, { status: 'published', value: 3 })
+  const gender = (await own.get(`/api/v1/reports/questions/gender?period=${YEAR}-01`)).json()
+  t.same(gender.table.rows.find((r: { code: string }) => r.code === 'other').total, { status: 'published', value: 3 }, 'even a small count, exactly, by month')
+  const page = await own.get('/reports')
+  t.match(page.body, 'Your own team&#x27;s figures: exact and up to date', 'the page says the figures are the team\'s own and exact')
 
-  await fileForms(app.deps, user, 4, { meetingMonth: `${YEAR}-02` })
-  const csrf = (await browser.get('/api/v1/session')).json().csrfToken as string
-  const filed = await browser.postJson('/api/v1/meeting-forms', validAnswers({ meetingMonth: `${YEAR}-02`, meetingKind: 'follow_up', responseTimeDays: undefined, age: 16 }), {
-    'idempotency-key': newKey(),
-    'x-csrf-token': csrf,
+  for (const reader of [outsider, researcher]) {
+    const browser = await loginAs(app, sms, reader)
+    await browser.get('/language/en?next=/')
+    const other = (await browser.get(`/api/v1/reports/overview?period=${YEAR}&area=team:${team}`)).json()
+    t.equal(other.publication.source, 'none')
+    t.same(other.forms, { status: 'published', value: 0 }, `${reader.role}: nothing about the team before a release`)
+    const question = (await browser.get(`/api/v1/reports/questions/gender?period=${YEAR}&area=country`)).json()
+    t.equal(question.table, null)
+    t.equal(question.notice.code, 'no_release')
+    t.match(question.notice.message, 'No statistics have been published yet')
+  }
+})
+
+/** Every report answer an outsider can read, by address. */
+async function everyView(browser: Awaited<ReturnType<typeof loginAs>>, teams: string[]): Promise<Map<string, string>> {
+  const views = new Map<string, string>()
+  const questions = ['gender', 'age', 'meetingTopics', 'clientRole', 'referredOnward', 'homeMunicipality', 'usefulness']
+  const areas = ['country', 'county:13', 'police:ita-suomi', ...teams.map((id) => `team:${id}`)]
+  const periods = [LAST_YEAR, `${LAST_YEAR}-Q4`, YEAR, `${YEAR}-01`]
+  const paths: string[] = []
+  for (const period of periods) {
+    for (const area of areas) {
+      paths.push(`/api/v1/reports/overview?period=${period}&area=${area}`, `/api/v1/reports/activity?area=${area}`)
+      for (const q of questions) paths.push(`/api/v1/reports/questions/${q}?period=${period}&area=${area}`)
+    }
+    for (const level of ['county', 'police', 'team']) for (const q of questions) paths.push(`/api/v1/reports/areas?period=${period}&level=${level}&question=${q}`)
+    for (const q of questions) paths.push(`/api/v1/reports/questions/${q}?period=${period}&area=country&by=gender`)
+  }
+  for (const id of teams) paths.push(`/api/v1/reports/annual?team=${id}&year=${LAST_YEAR}`, `/api/v1/reports/annual?team=${id}&year=${YEAR}`)
+  for (const [i, path] of paths.entries()) {
+    // the attacker spreads the requests over many addresses, past the per-address rate limit
+    browser.headers['x-forwarded-for'] = `198.51.100.${i % 250}`
+    const response = await browser.get(path)
+    views.set(path, `${response.statusCode} ${response.body}`)
+  }
+  return views
+}
+
+t.test('polling: a form filed now changes nothing an outsider can read until the next release', async (t) => {
+  const { app, sms, clock } = await buildTestApp(t, { env: { TRUST_PROXY: '1' } })
+  const teamA = await createTeam(app.db, { name: 'Ankkuri A', wellbeingCounty: '13', policeDepartment: 'ita-suomi' })
+  const teamB = await createTeam(app.db, { name: 'Ankkuri B', wellbeingCounty: '13', policeDepartment: 'ita-suomi' })
+  const expertA = await createUser(app.db, { teamId: teamA })
+  const expertB = await createUser(app.db, { teamId: teamB })
+  await fileForms(app.deps, expertA, 30, { meetingMonth: `${LAST_YEAR}-11` })
+  await fileForms(app.deps, expertB, 30, { meetingMonth: `${LAST_YEAR}-12`, gender: 'girl', age: 16 })
+  await makeRelease(app.deps, { now: clock.now(), madeBy: null })
+  const outsider = await loginAs(app, sms, await createUser(app.db, { role: 'researcher' }))
+  const before = await everyView(outsider, [teamA, teamB])
+  t.ok([...before.values()].some((v) => v.includes('"source":"release"')), 'the views read the release')
+
+  // a new form in every shape an attacker might look for: this month, last month, and a late one for last year
+  await fileForms(app.deps, expertA, 1, { meetingMonth: `${YEAR}-01`, gender: 'other', clientRole: 'both' })
+  await fileForms(app.deps, expertB, 1, { meetingMonth: `${LAST_YEAR}-12`, gender: 'other', age: 8 })
+  const after = await everyView(outsider, [teamA, teamB])
+  const changed = [...before].filter(([path, body]) => after.get(path) !== body).map(([path]) => path)
+  t.same(changed, [], `none of ${before.size} views changed`)
+
+  // after the next release, the late form shows only in exact volumes: the tables it could reveal were decided before it
+  clock.advance(1000)
+  await makeRelease(app.deps, { now: clock.now(), madeBy: null })
+  const released = await everyView(outsider, [teamA, teamB])
+  // every answer now names the new release; the tables themselves must be as they were
+  // (a comparison may gain a row for an area whose first late form arrived: its volume, which is exact)
+  const rowsOf = (response: string | undefined) => {
+    const table = JSON.parse(response!.slice(4)).table as { rows: { code: string; counts: unknown; total: unknown }[] } | null
+    return new Map((table?.rows ?? []).map((r) => [r.code, JSON.stringify([r.counts, r.total])]))
+  }
+  const tables = [...before].filter(([path]) => path.includes('/questions/') || path.includes('/areas'))
+  t.ok(tables.length > 100)
+  const moved = tables.filter(([path, body]) => {
+    const was = rowsOf(body)
+    const now = rowsOf(released.get(path))
+    return [...was].some(([code, cells]) => now.get(code) !== cells)
   })
-  t.equal(filed.statusCode, 201)
-  const now = (await browser.get(`/api/v1/reports/overview?period=${YEAR}`)).json()
-  t.same(now.forms, { status: 'published', value: 8 }, 'the form filed a moment ago is counted')
-  t.same(now.followUps, { status: 'primary', value: null }, 'one follow-up: hidden')
-  t.same(now.firstMeetings, { status: 'secondary', value: null }, 'seven first meetings are hidden too: 8 - 7 would give the one')
-  t.equal(now.firstMeetingsShare, null)
-  t.same(now.fifteenPlus, { status: 'primary', value: null })
-  t.same(now.under15, { status: 'secondary', value: null })
-  t.equal(now.medianResponseDays, 6)
-  const february = now.trend.rows.find((r: { code: string }) => r.code === `${YEAR}-02`)
-  t.same(february.total, { status: 'published', value: 8 })
+  t.same(moved.map(([path]) => path), [], 'no answer table moved: only the exact volumes count the late form')
 })
 
-t.test('the number of forms hidden in one overview table is hidden, and protected, in all of them', async (t) => {
+t.test('a question split by another, and what is not published is said in plain words', async (t) => {
   const { app, sms } = await buildTestApp(t)
-  const user = await createUser(app.db)
-  // 4 first and 4 follow-up meetings: both small, so the 8 would give them away and is hidden too
-  await fileForms(app.deps, user, 4, { meetingMonth: `${YEAR}-03`, age: 16 })
-  await fileForms(app.deps, user, 4, { meetingMonth: `${YEAR}-03`, age: 16, meetingKind: 'follow_up', responseTimeDays: undefined })
-  const browser = await loginAs(app, sms, user)
-  const overview = (await browser.get(`/api/v1/reports/overview?period=${YEAR}`)).json()
-  t.same(overview.forms, { status: 'secondary', value: null })
-  t.same(overview.under15, { status: 'published', value: 0 })
-  t.same(overview.fifteenPlus, { status: 'secondary', value: null }, 'all eight are 15 or over: showing 8 here would undo the hiding')
-  const march = overview.trend.rows.find((r: { code: string }) => r.code === `${YEAR}-03`)
-  t.same(march.total, { status: 'secondary', value: null }, 'nor can the month give it away')
-  t.same(overview.trend.totals.total, { status: 'secondary', value: null })
-})
-
-t.test('a question split by another: first meetings about shoplifting in a county, by age group', async (t) => {
-  const { app, sms } = await buildTestApp(t)
-  const pirkanmaa = await createTeam(app.db, { wellbeingCounty: '08', policeDepartment: 'sisa-suomi', municipalities: ['837'] })
-  const elsewhere = await createTeam(app.db, { wellbeingCounty: '90', policeDepartment: 'helsinki', municipalities: ['091'] })
-  const tampere = await createUser(app.db, { teamId: pirkanmaa })
-  const helsinki = await createUser(app.db, { teamId: elsewhere })
-  await fileForms(app.deps, tampere, 6, { meetingMonth: `${YEAR}-03`, age: 13, meetingTopics: ['theft_shoplifting'] })
-  await fileForms(app.deps, tampere, 7, { meetingMonth: `${YEAR}-04`, age: 16, meetingTopics: ['theft_shoplifting', 'assault'] })
-  await fileForms(app.deps, tampere, 5, { meetingMonth: `${YEAR}-04`, age: 16, meetingKind: 'follow_up', responseTimeDays: undefined, meetingTopics: ['theft_shoplifting'] })
-  await fileForms(app.deps, helsinki, 9, { meetingMonth: `${YEAR}-04`, age: 13, meetingTopics: ['theft_shoplifting'] })
+  const teamA = await createTeam(app.db, { wellbeingCounty: '13', policeDepartment: 'ita-suomi' })
+  const teamB = await createTeam(app.db, { wellbeingCounty: '08', policeDepartment: 'sisa-suomi' })
+  const a = await createUser(app.db, { teamId: teamA })
+  const b = await createUser(app.db, { teamId: teamB })
+  await fileForms(app.deps, a, 25, { meetingMonth: `${LAST_YEAR}-03`, age: 13 })
+  await fileForms(app.deps, b, 25, { meetingMonth: `${LAST_YEAR}-05`, age: 16 })
+  await fileForms(app.deps, b, 2, { meetingMonth: `${LAST_YEAR}-06`, age: 20 })
+  await makeRelease(app.deps, { now: app.deps.clock.now(), madeBy: null })
   const browser = await loginAs(app, sms, await createUser(app.db, { role: 'researcher' }))
   await browser.get('/language/en?next=/')
 
-  const query = `period=${YEAR}&area=county:08&kind=first&by=age`
-  const api = await browser.get(`/api/v1/reports/questions/meetingTopics?${query}`)
-  t.equal(api.statusCode, 200)
-  const table = api.json().table
-  t.same(api.json().filters, { period: YEAR, area: 'county:08', kind: 'first', by: 'age' })
-  t.same(table.columns.map((c: { code: string }) => c.code), ['under_12', '12_14', '15_17', '18_plus'])
-  const theft = table.rows.find((r: { code: string }) => r.code === 'theft_shoplifting')
-  t.same(theft.counts.map((c: { value: number | null }) => c.value), [0, 6, 7, 0], 'first meetings about shoplifting in Pirkanmaa by age group')
-  t.same(theft.total, { status: 'published', value: 13 })
-  t.same(table.totals.total, { status: 'published', value: 13 }, 'the forms the question was asked on')
+  const split = (await browser.get(`/api/v1/reports/questions/meetingTopics?period=${LAST_YEAR}&area=country&by=age`)).json()
+  t.equal(split.publication.source, 'release')
+  t.match(split.publication.statement, /Figures up to .*, published /)
+  t.same(split.table.columns.map((c: { code: string }) => c.code), ['under_12', '12_14', '15_17'], 'columns of safe groups only')
+  t.same(split.withheldColumns, ['18 and over'], 'the two adults are a group too small to show')
+  for (const count of countsIn(split.table)) t.ok(count.status === 'withheld' || count.value === 0 || count.value! >= 5, 'no count from 1 to 4')
 
-  const page = await browser.get(`/reports/questions/meetingTopics?${query}`)
-  t.equal(page.statusCode, 200)
-  t.match(page.body, '<caption id="caption-meetingTopics">What is the meeting about?')
-  t.match(page.body, 'data-value="7"')
-  const pageValues = [...page.body.matchAll(/data-value="(\d+)"/g)].map((m) => Number(m[1])).sort((a, b) => a - b)
-  const apiValues = table.rows
-    .flatMap((r: { counts: { value: number | null }[] }) => r.counts.map((c) => c.value))
-    .filter((v: number | null) => v !== null)
-    .sort((a: number, b: number) => a - b)
-  t.same(pageValues, apiValues, 'the chart reads exactly the published numbers of the API')
-  t.match(page.body, 'value="county:08" selected', 'the filters are kept in the form')
+  const notices: [string, string][] = [
+    [`/api/v1/reports/questions/gender?period=${LAST_YEAR}-03&area=country`, 'by_month'],
+    [`/api/v1/reports/questions/gender?period=${LAST_YEAR}&area=country&kind=first`, 'by_kind'],
+    [`/api/v1/reports/questions/gender?period=${LAST_YEAR}-Q1&area=team:${teamA}`, 'team_by_quarter'],
+    [`/api/v1/reports/questions/gender?period=${LAST_YEAR}&area=county:13&by=age`, 'split_beyond_country'],
+    [`/api/v1/reports/questions/gender?period=${YEAR}&area=country`, 'not_released'],
+    [`/api/v1/reports/questions/gender?period=${LAST_YEAR}-Q3&area=country`, 'not_released'],
+  ]
+  for (const [path, code] of notices) {
+    const answer = (await browser.get(path)).json()
+    t.equal(answer.notice?.code, code, path)
+    t.equal(answer.table, null)
+    t.ok(answer.notice.message.length > 20, 'with a message')
+  }
+  // a quarter with only team B's two late-June forms is too small to publish
+  const small = (await browser.get(`/api/v1/reports/questions/gender?period=${LAST_YEAR}-Q2&area=county:08`)).json()
+  t.match(small.notice, { code: 'withheld' })
+  const page = await browser.get(`/reports/questions/gender?period=${LAST_YEAR}-03&area=country`)
+  t.match(page.body, 'Tables of answers are published by quarter and year, not by month')
 })
 
-t.test('area comparison lists areas with the whole selection as the total', async (t) => {
+t.test('area comparison: each row is that area\'s own published table', async (t) => {
   const { app, sms } = await buildTestApp(t)
-  const team = await createTeam(app.db, { name: 'Ankkuri Oulu', wellbeingCounty: '19', policeDepartment: 'oulu', municipalities: ['564'] })
-  const user = await createUser(app.db, { teamId: team })
-  await fileForms(app.deps, user, 12, { meetingMonth: `${YEAR}-05`, referredOnward: 'no', referralServices: undefined })
-  await fileForms(app.deps, user, 8, { meetingMonth: `${YEAR}-05` })
-  const browser = await loginAs(app, sms, user)
-  const counties = (await browser.get(`/api/v1/reports/areas?period=${YEAR}&level=county&question=referredOnward`)).json().table
-  t.equal(counties.rows.length, 22, 'every wellbeing services county is listed')
-  const north = counties.rows.find((r: { code: string }) => r.code === '19')
-  t.same(north.counts.map((c: { value: number }) => c.value), [8, 12])
-  t.same(counties.totals.total, { status: 'published', value: 20 })
-  const teams = (await browser.get(`/api/v1/reports/areas?period=${YEAR}&level=team&question=meetingTopics`)).json().table
-  t.same(teams.rows.map((r: { label: string }) => r.label), ['Ankkuri Oulu'])
-  t.same(teams.rows[0].total, { status: 'published', value: 20 }, 'a multiple-choice question: the row total is the forms asked')
-  const municipalities = (await browser.get(`/api/v1/reports/areas?period=${YEAR}&level=municipality&question=gender`)).json().table
-  t.same(municipalities.rows.map((r: { code: string }) => r.code), ['837'], 'only home municipalities with forms')
+  const users: TestUser[] = []
+  for (const [county, police] of [['13', 'ita-suomi'], ['08', 'sisa-suomi'], ['06', 'lounais-suomi']] as const) {
+    const user = await createUser(app.db, { teamId: await createTeam(app.db, { wellbeingCounty: county, policeDepartment: police }) })
+    await fileForms(app.deps, user, 22, { meetingMonth: `${LAST_YEAR}-04`, gender: 'girl' })
+    await fileForms(app.deps, user, 3, { meetingMonth: `${LAST_YEAR}-04`, gender: 'boy' })
+    users.push(user)
+  }
+  await makeRelease(app.deps, { now: app.deps.clock.now(), madeBy: null })
+  const browser = await loginAs(app, sms, await createUser(app.db, { role: 'admin' }))
+  const table = (await browser.get(`/api/v1/reports/areas?period=${LAST_YEAR}&level=county&question=gender`)).json().table
+  t.same(table.rows.map((r: { code: string }) => r.code).sort(), ['06', '08', '13'])
+  for (const row of table.rows) {
+    const own = (await browser.get(`/api/v1/reports/questions/gender?period=${LAST_YEAR}&area=county:${row.code}`)).json().table
+    const girls = own.rows.find((r: { code: string }) => r.code === 'girl').total
+    t.same(row.counts[table.columns.findIndex((c: { code: string }) => c.code === 'girl')], girls, `county ${row.code} reads the same in both places`)
+    t.same(row.total, { status: 'published', value: 25 }, 'the number of forms, a volume, is exact')
+  }
 })
 
 t.test('filters off the grid are refused with a clear message, on pages and in the API', async (t) => {
@@ -157,90 +227,74 @@ t.test('filters off the grid are refused with a clear message, on pages and in t
   t.equal((await browser.get('/api/v1/reports/activity?area=municipality:837')).statusCode, 400)
 })
 
-t.test('reports need a login', async (t) => {
-  const { app } = await buildTestApp(t)
+t.test('reports need a login; only a national administrator makes a release, and it is audited', async (t) => {
+  const { app, sms } = await buildTestApp(t)
   const page = await app.inject({ method: 'GET', url: '/reports' })
   t.equal(page.statusCode, 303)
   const api = await app.inject({ method: 'GET', url: '/api/v1/reports/overview', headers: { accept: 'application/json' } })
   t.equal(api.statusCode, 401)
+
+  const expert = await loginAs(app, sms, await createUser(app.db))
+  const list = await expert.get('/reports/releases')
+  t.notMatch(list.body, 'action="/reports/releases"', 'an expert is not offered the button')
+  t.equal((await expert.post('/reports/releases', {})).statusCode, 403)
+  t.equal((await app.db.selectFrom('releases').select('id').execute()).length, 0)
+
+  const admin = await createUser(app.db, { role: 'admin' })
+  const browser = await loginAs(app, sms, admin)
+  await browser.get('/language/en?next=/')
+  const made = await browser.post('/reports/releases', {})
+  t.equal(made.statusCode, 303)
+  t.equal(made.headers.location, '/reports/releases?made=1')
+  const after = await browser.get('/reports/releases?made=1')
+  t.match(after.body, 'Release 1 has been made.')
+  t.match(after.body, 'An administrator')
+  const audit = await app.db.selectFrom('audit_log').select(['event', 'actor_user_id', 'details']).where('event', '=', 'release_made').execute()
+  t.match(audit, [{ actor_user_id: admin.id, details: { release: '1' } }])
 })
 
-t.test('team activity per year and the printable annual report', async (t) => {
+t.test('team activity per year and the printable annual report: exact for the own team, released for others', async (t) => {
   const { app, sms } = await buildTestApp(t)
   const team = await createTeam(app.db, { name: 'Ankkuri Kuopio', wellbeingCounty: '13', policeDepartment: 'ita-suomi', municipalities: ['297'] })
-  const user = await createUser(app.db, { teamId: team })
-  await fileForms(app.deps, user, 9, { meetingMonth: `${YEAR}-01` })
-  const browser = await loginAs(app, sms, user)
-  const csrf = (await browser.get('/api/v1/session')).json().csrfToken as string
-  const record = (body: Record<string, unknown>) =>
-    browser.postJson('/api/v1/activity-records', { month: `${YEAR}-01`, ...body }, { 'idempotency-key': newKey(), 'x-csrf-token': csrf })
-  for (let i = 0; i < 6; i++) t.equal((await record({ kind: 'coffee_meeting', participants: 10 })).statusCode, 201)
-  for (let i = 0; i < 2; i++) await record({ kind: 'refusal', ageBand: 'under_15' })
-
-  const activity = (await browser.get(`/api/v1/reports/activity?area=team:${team}`)).json()
-  const [meetings, participants, refusals] = activity.tables
-  const thisYear = (table: { rows: { code: string; counts: unknown[] }[] }) => table.rows.find((r) => r.code === YEAR)!.counts
-  t.same(thisYear(meetings), [{ status: 'published', value: 6 }, { status: 'published', value: 0 }])
-  t.same(thisYear(participants), [{ status: 'published', value: 60 }, { status: 'published', value: 0 }])
-  t.same(thisYear(refusals)[0], { status: 'primary', value: null }, 'two refusals: hidden')
-
+  const expert = await createUser(app.db, { teamId: team })
+  const browser = await loginAs(app, sms, expert)
   await browser.get('/language/en?next=/')
-  const annual = await browser.get(`/reports/annual?team=${team}&year=${YEAR}`)
-  t.equal(annual.statusCode, 200)
-  t.match(annual.body, `Team annual report: Ankkuri Kuopio ${YEAR}`)
-  t.match(annual.body, 'data-print')
-  const json = (await browser.get(`/api/v1/reports/annual?team=${team}&year=${YEAR}`)).json()
-  t.same(json.overview.forms, { status: 'published', value: 9 })
-  t.equal((await browser.get(`/reports/annual?team=${team}&year=1999`)).statusCode, 400)
+  const csrf = (await browser.get('/api/v1/session')).json().csrfToken as string
+  for (const kind of ['refusal', 'refusal', 'coffee_meeting']) {
+    const body = kind === 'refusal' ? { kind, month: `${YEAR}-01`, ageBand: 'under_15' } : { kind, month: `${YEAR}-01`, participants: 12 }
+    t.equal((await browser.postJson('/api/v1/activity-records', body, { 'idempotency-key': newKey(), 'x-csrf-token': csrf })).statusCode, 201)
+  }
+  const activity = (await browser.get('/api/v1/reports/activity')).json()
+  t.equal(activity.publication.source, 'team')
+  const refusals = activity.tables.find((x: { id: string }) => x.id === 'refusals')
+  const thisYear = refusals.rows.find((r: { code: string }) => r.code === YEAR)
+  t.same(thisYear.counts[0], { status: 'published', value: 2 }, 'two refusals, exactly: activity is a volume')
+  t.equal(refusals.rows[0].code <= refusals.rows[refusals.rows.length - 1].code, true, 'oldest year first')
+
+  await fileForms(app.deps, expert, 4, { meetingMonth: `${YEAR}-01`, gender: 'other' })
+  const annual = (await browser.get(`/api/v1/reports/annual?year=${YEAR}`)).json()
+  t.equal(annual.team.name, 'Ankkuri Kuopio')
+  t.same(annual.overview.forms, { status: 'published', value: 4 })
+  const gender = annual.tables.find((x: { id: string }) => x.id === 'gender')
+  t.same(gender.rows.find((r: { code: string }) => r.code === 'other').total, { status: 'published', value: 4 }, 'the own team\'s annual report is exact')
+
+  const outsider = await loginAs(app, sms, await createUser(app.db, { role: 'researcher' }))
+  const theirs = (await outsider.get(`/api/v1/reports/annual?team=${team}&year=${YEAR}`)).json()
+  t.equal(theirs.publication.source, 'none')
+  t.same(theirs.tables, [], 'another team\'s annual report has no answers before a release')
+  t.equal(theirs.notice.code, 'no_release')
+  const print = await browser.get(`/reports/annual?year=${YEAR}`)
+  t.equal(print.statusCode, 200)
+  t.match(print.body, 'Ankkuri Kuopio')
 })
 
-t.test('the annual report shows one number of forms: hidden in one table, hidden in all', async (t) => {
+t.test('the page explaining the protection names the parameters in three languages', async (t) => {
   const { app, sms } = await buildTestApp(t)
-  const user = await createUser(app.db)
-  // five boys and one girl: the gender table can only protect the one by hiding its total, 6
-  await fileForms(app.deps, user, 5, { meetingMonth: `${YEAR}-02` })
-  await fileForms(app.deps, user, 1, { meetingMonth: `${YEAR}-02`, gender: 'girl' })
-  const browser = await loginAs(app, sms, user)
-  const report = (await browser.get(`/api/v1/reports/annual?team=${user.teamId}&year=${YEAR}`)).json()
-  const gender = report.tables.find((table: { id: string }) => table.id === 'gender')
-  t.same(gender.totals.total, { status: 'secondary', value: null })
-  t.same(report.overview.forms, { status: 'secondary', value: null }, 'so the key figures do not show 6 either')
-  t.same(report.overview.referred, { status: 'secondary', value: null }, 'nor the six referred, which is the same number')
-  for (const table of report.tables) {
-    t.not(table.totals.total.status, 'published', `${table.id}: its total (or base) is hidden too`)
+  const browser = await loginAs(app, sms, await createUser(app.db))
+  for (const [lang, words] of [['fi', 'Miten luvut suojataan'], ['sv', 'Hur siffrorna skyddas'], ['en', 'How the figures are protected']] as const) {
+    await browser.get(`/language/${lang}?next=/`)
+    const page = await browser.get('/reports/about')
+    t.match(page.body, words)
+    t.match(page.body, /k = 5/)
   }
-  t.same(report.overview.trend.totals.total, { status: 'secondary', value: null })
-})
-
-t.test('no published count in any report answer lies between 1 and k-1', async (t) => {
-  const { app, sms } = await buildTestApp(t, { env: { DISCLOSURE_THRESHOLD: '4' } })
-  const { SeededRandom } = await import('../../src/features/demo/random.js')
-  const { demoAnswers } = await import('../../src/features/demo/demo-answers.js')
-  const { submitMeetingForm } = await import('../../src/features/forms/forms.service.js')
-  const { actorOf } = await import('../fixtures/reports.js')
-  const random = new SeededRandom(7)
-  const users = [await createUser(app.db), await createUser(app.db)]
-  for (let i = 0; i < 40; i++) {
-    const user = users[i % 2]!
-    await submitMeetingForm(app.deps, actorOf(user), demoAnswers(random, `${YEAR}-0${1 + (i % 6)}`, i % 3 === 0 ? '091' : '837'), newKey())
-  }
-  const browser = await loginAs(app, sms, users[0]!)
-  const { questionDimensions } = await import('../../src/features/reports/report-dimensions.js')
-  const urls = [`/api/v1/reports/overview?period=${YEAR}`, `/api/v1/reports/activity`]
-  for (const d of questionDimensions()) {
-    urls.push(`/api/v1/reports/questions/${d.id}?period=${YEAR}`, `/api/v1/reports/questions/${d.id}?period=${YEAR}&by=gender`)
-    urls.push(`/api/v1/reports/areas?period=${YEAR}&level=team&question=${d.id}`)
-  }
-  let published = 0
-  for (const url of urls) {
-    const response = await browser.get(url)
-    t.equal(response.statusCode, 200, url)
-    for (const count of countsIn(response.json())) {
-      if (count.status === 'published') {
-        published++
-        t.ok(count.value === 0 || (count.value ?? 0) >= 4, `${url}: ${count.value}`)
-      } else t.equal(count.value, null)
-    }
-  }
-  t.ok(published > 200, 'plenty of numbers were published and checked')
 })

@@ -30,7 +30,7 @@ async function countRows(url: string): Promise<Record<string, number>> {
   await client.connect()
   try {
     const counts: Record<string, number> = {}
-    for (const table of ['users', 'teams', 'meeting_forms', 'activity_records', 'integrity_chain', 'integrity_pending', 'audit_log', 'report_counts', 'report_split_counts']) {
+    for (const table of ['users', 'teams', 'meeting_forms', 'activity_records', 'integrity_chain', 'integrity_pending', 'audit_log', 'releases', 'release_forms', 'release_tables']) {
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)
       counts[table] = Number(rows[0]!.n)
     }

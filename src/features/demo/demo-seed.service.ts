@@ -53,6 +53,8 @@ interface DemoTeam {
   municipality: string
   nearby: string[]
   weight: number
+  county: string
+  police: string
 }
 
 async function ensureDemoTeams(deps: AppDeps): Promise<DemoTeam[]> {
@@ -93,7 +95,7 @@ async function ensureDemoTeams(deps: AppDeps): Promise<DemoTeam[]> {
         .executeTakeFirstOrThrow()
     }
     const nearby = municipalitiesOfCounty(county.code).map((m) => m.code)
-    teams.push({ id: team.id, userId: user.id, municipality: demo.municipality, nearby, weight: demo.weight })
+    teams.push({ id: team.id, userId: user.id, municipality: demo.municipality, nearby, weight: demo.weight, county: county.code, police: department.code })
   }
   return teams
 }
@@ -183,6 +185,7 @@ export async function seedDemoData(deps: AppDeps, options: DemoSeedOptions): Pro
         answers: submission.answers,
         under15: submission.under15,
         adultClient: submission.adultClient,
+        area: { county: team.county, police: team.police, recordedAtFiling: true },
       })
     }
     const batchActivities = written === 0 ? activities : []

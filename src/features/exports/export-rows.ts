@@ -1,9 +1,9 @@
-// Report tables as export rows: one row per published or hidden number, in long ("tidy") form so
-// that R, SPSS, Python and Power BI read it directly, with codes and labels side by side. A hidden
-// number has no value, its status ("primary": fewer than k; "secondary": hidden so that a small one
-// cannot be worked out), and the same mark the page shows.
-import type { ProtectedCount } from '../reports/disclosure.js'
+// Report tables as export rows: one row per number, in long ("tidy") form so that R, SPSS, Python
+// and Power BI read it directly, with codes and labels side by side. A number that is not published
+// has no value, the status "withheld", and the same mark the page shows.
+import type { ProtectedCount } from '../reports/protected-count.js'
 import type { ReportTable } from '../reports/report-table.js'
+import { WITHHELD_MARK } from '../reports/report-view.js'
 
 /** The code of a total row or column. */
 export const TOTAL = '*total'
@@ -25,18 +25,11 @@ export interface ExportRow {
   readonly share_percent: number | null
 }
 
-export function shownAs(count: ProtectedCount, threshold: number): string {
-  switch (count.status) {
-    case 'published':
-      return String(count.value)
-    case 'primary':
-      return `<${threshold}`
-    case 'secondary':
-      return '×'
-  }
+export function shownAs(count: ProtectedCount): string {
+  return count.status === 'published' ? String(count.value) : WITHHELD_MARK
 }
 
-export function tableRows(table: ReportTable, threshold: number, totalLabel: string): ExportRow[] {
+export function tableRows(table: ReportTable, totalLabel: string): ExportRow[] {
   const rows: ExportRow[] = []
   const add = (rowCode: string, rowLabel: string, columnCode: string, columnLabel: string, count: ProtectedCount, share: number | null) =>
     rows.push({
@@ -48,7 +41,7 @@ export function tableRows(table: ReportTable, threshold: number, totalLabel: str
       column_label: columnLabel,
       value: count.status === 'published' ? count.value : null,
       status: count.status,
-      shown_as: shownAs(count, threshold),
+      shown_as: shownAs(count),
       share_percent: share,
     })
   const oneWay = table.columns.length === 0

@@ -1,18 +1,20 @@
-// Exports of the report views: the same service calls as the pages, so the same filters and the
-// same disclosure control, turned into export rows plus a description of what they are; and the
-// audit entry every export leaves.
+// Exports of the report views: the same service calls as the pages, so the same filters and the same
+// numbers (a reader's own team exact, everything else from the latest release), turned into export
+// rows plus a description of what they are and how they were protected; and the audit entry every
+// export leaves.
 import { ValidationError } from '../../errors.js'
 import { translate, type Lang } from '../../i18n/index.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import { formDefinition } from '../forms/definition.js'
-import type { ProtectedCount } from '../reports/disclosure.js'
+import type { ProtectedCount } from '../reports/protected-count.js'
 import { formatArea, formatPeriod, type ReportFilters, type ReportQuery } from '../reports/report-filters.js'
 import type { ReportTable } from '../reports/report-table.js'
 import {
   activityReport,
   activityYears,
+  defaultAreaFor,
   annualReport,
   areaLabel,
   chooseAnnualReport,
@@ -24,10 +26,12 @@ import {
   requireLevel,
   requireQuestion,
   requireSplit,
-  teamIdsInArea,
   type OverviewReport,
+  type ReportOrigin,
 } from '../reports/reports.service.js'
 import { COUNT, shownAs, tableRows, type ExportRow } from './export-rows.js'
+import { noticeMessage, publicationOf } from '../reports/report-publication.js'
+import type { Notice } from '../reports/report-source.js'
 
 export const EXPORT_VIEWS = ['overview', 'questions', 'areas', 'activity', 'annual'] as const
 export type ExportView = (typeof EXPORT_VIEWS)[number]
@@ -40,7 +44,7 @@ export interface ExportBundle {
   readonly rows: readonly ExportRow[]
 }
 
-function figureRows(overview: OverviewReport, threshold: number, lang: Lang): ExportRow[] {
+function figureRows(overview: OverviewReport, lang: Lang): ExportRow[] {
   const figures: [string, ProtectedCount, number | null][] = [
     ['forms', overview.forms, null],
     ['first_meetings', overview.firstMeetings, overview.firstMeetingsShare],
@@ -58,7 +62,7 @@ function figureRows(overview: OverviewReport, threshold: number, lang: Lang): Ex
     column_label: translate(lang, 'reports.count'),
     value: count.status === 'published' ? count.value : null,
     status: count.status,
-    shown_as: shownAs(count, threshold),
+    shown_as: shownAs(count),
     share_percent: share,
   }))
 }
@@ -75,81 +79,88 @@ function filterMetadata(filters: ReportFilters, teams: Awaited<ReturnType<typeof
 const safe = (text: string) => text.replace(/[^A-Za-z0-9_-]+/g, '-')
 
 export async function buildExport(deps: AppDeps, view: ExportView, query: ReportQuery, questionId: string | undefined, actor: Actor, lang: Lang): Promise<ExportBundle> {
-  const threshold = deps.config.disclosureThreshold
   const teams = await loadTeams(deps)
+  const ownTeam = actor.teamId ?? null
   const totalLabel = translate(lang, 'reports.total')
-  const rowsOf = (tables: readonly ReportTable[]) => tables.flatMap((table) => tableRows(table, threshold, totalLabel))
-  const common: [string, string][] = [
-    ['view', view],
-    ['disclosure_threshold', String(threshold)],
-    ['disclosure_rules', translate(lang, 'reports.rules.api', { k_minus: threshold - 1 })],
-    ['definition_version', String(formDefinition.version)],
-    ['language', lang],
-    ['generated_at', deps.clock.now().toISOString()],
-    ['generated_by', actor.role],
-  ]
+  const rowsOf = (tables: readonly (ReportTable | null)[]) => tables.flatMap((table) => (table ? tableRows(table, totalLabel) : []))
+  const common = (origin: ReportOrigin, notice: Notice | null = null): [string, string][] => {
+    const publication = publicationOf(deps, origin, lang)
+    return [
+      ['view', view],
+      ['source', publication.source],
+      ['release', publication.release ? String(publication.release.id) : ''],
+      ['release_through_month', publication.release?.throughMonth ?? ''],
+      ['release_made_at', publication.release?.madeAt ?? ''],
+      ['statement', publication.statement],
+      ['notice', notice ? noticeMessage(notice, lang) : ''],
+      ['method', publication.method.name],
+      ['method_threshold_k', String(publication.method.threshold)],
+      ['method_max_noise_d', String(publication.method.maxNoise)],
+      ['method_noise_variance_v', String(publication.method.noiseVariance)],
+      ['method_min_forms', String(publication.method.minForms)],
+      ['definition_version', String(formDefinition.version)],
+      ['language', lang],
+      ['generated_at', deps.clock.now().toISOString()],
+      ['generated_by', actor.role],
+    ]
+  }
+  const filtersOf = () => parseFilters(deps, query, teams, defaultAreaFor(ownTeam))
   switch (view) {
     case 'overview': {
-      const filters = parseFilters(deps, query, teams)
-      const report = await overviewReport(deps, filters, teams, lang)
+      const filters = filtersOf()
+      const report = await overviewReport(deps, filters, teams, lang, ownTeam)
       return {
         view,
         fileName: `anchor-overview-${formatPeriod(filters.period)}`,
-        metadata: [...filterMetadata(filters, teams, lang), ['median_response_days', report.medianResponseDays === null ? '' : String(report.medianResponseDays)], ...common],
-        rows: [...figureRows(report, threshold, lang), ...rowsOf([report.trend])],
+        metadata: [...filterMetadata(filters, teams, lang), ...common(report.origin)],
+        rows: [...figureRows(report, lang), ...rowsOf([report.trend])],
       }
     }
     case 'questions': {
-      const filters = parseFilters(deps, query, teams)
+      const filters = filtersOf()
       const question = requireQuestion(questionId)
       const split = requireSplit(query.by)
-      const table = await questionReport(deps, filters, teams, question, split, lang)
+      const report = await questionReport(deps, filters, teams, question, split, lang, ownTeam)
       return {
         view,
         fileName: safe(`anchor-${question.id}${split ? `-by-${split.id}` : ''}-${formatPeriod(filters.period)}`),
-        metadata: [...filterMetadata(filters, teams, lang), ['question', question.id], ['split_by', split?.id ?? ''], ...common],
-        rows: rowsOf([table]),
+        metadata: [...filterMetadata(filters, teams, lang), ['question', question.id], ['split_by', split?.id ?? ''], ['withheld_columns', report.withheldColumns.join(', ')], ...common(report.origin, report.notice)],
+        rows: rowsOf([report.table]),
       }
     }
     case 'areas': {
-      const filters = parseFilters(deps, query, teams)
+      const filters = filtersOf()
       const level = requireLevel(query.level)
       const question = requireQuestion(query.question ?? 'meetingKind')
-      const table = await areaReport(deps, filters, teams, level, question, lang)
+      const report = await areaReport(deps, filters, teams, level, question, lang)
       return {
         view,
         fileName: safe(`anchor-${question.id}-by-${level}-${formatPeriod(filters.period)}`),
-        metadata: [...filterMetadata(filters, teams, lang), ['question', question.id], ['compare', level], ...common],
-        rows: rowsOf([table]),
+        metadata: [...filterMetadata(filters, teams, lang), ['question', question.id], ['compare', level], ...common(report.origin, report.notice)],
+        rows: rowsOf([report.table]),
       }
     }
     case 'activity': {
-      const filters = parseFilters(deps, query, teams)
+      const filters = filtersOf()
       if (filters.area.level === 'municipality') throw new ValidationError([{ field: 'area', code: 'not_by_municipality' }])
-      const report = await activityReport(deps, teamIdsInArea(filters.area, teams), activityYears(deps), lang)
+      const report = await activityReport(deps, filters.area, teams, activityYears(deps), lang, ownTeam)
       return {
         view,
         fileName: 'anchor-team-activity',
-        metadata: [['area', formatArea(filters.area)], ['area_label', areaLabel(filters.area, teams, lang)], ...common],
+        metadata: [['area', formatArea(filters.area)], ['area_label', areaLabel(filters.area, teams, lang)], ...common(report.origin)],
         rows: rowsOf([report.meetings, report.participants, report.refusals]),
       }
     }
     case 'annual': {
       const { year, team } = chooseAnnualReport(deps, query, teams, actor.teamId ?? undefined)
       if (!team) throw new ValidationError([{ field: 'team', code: 'required' }])
-      const report = await annualReport(deps, team, year, teams, lang)
+      const report = await annualReport(deps, team, year, teams, lang, ownTeam)
       return {
         view,
         fileName: `anchor-annual-report-${year}`,
-        metadata: [
-          ['team', team.id],
-          ['team_name', team.name],
-          ['year', String(year)],
-          ['median_response_days', report.overview.medianResponseDays === null ? '' : String(report.overview.medianResponseDays)],
-          ...common,
-        ],
+        metadata: [['team', team.id], ['team_name', team.name], ['year', String(year)], ...common(report.origin, report.notice)],
         rows: [
-          ...figureRows(report.overview, threshold, lang),
+          ...figureRows(report.overview, lang),
           ...rowsOf([report.overview.trend, ...report.tables, report.activity.meetings, report.activity.participants, report.activity.refusals]),
         ],
       }

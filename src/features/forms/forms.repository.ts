@@ -2,7 +2,7 @@
 import type { Insertable, Kysely, Transaction } from 'kysely'
 import { sql } from 'kysely'
 import type { Database, MeetingFormsTable } from '../../db/schema.js'
-import { addToReportCounts } from '../reports/report-counts.repository.js'
+import { newRecordKey } from '../publication/cell-key.js'
 import type { FormDefinition } from './definition-types.js'
 import { answersToColumns, columnsToAnswers, type StoredMeetingForm } from './stored-form.js'
 
@@ -10,7 +10,8 @@ type Db = Kysely<Database> | Transaction<Database>
 type MetadataColumn = 'id' | 'team_id' | 'submitted_by' | 'definition_version' | 'idempotency_key' | 'request_hash' | 'created_at' | 'under_15' | 'adult_client'
 type AnswerColumnValues = Omit<Insertable<MeetingFormsTable>, MetadataColumn>
 
-export type NewMeetingForm = StoredMeetingForm & { idempotencyKey: string; requestHash: string }
+/** A form to insert: its secret record key for the cell-key method is drawn here unless given (tests). */
+export type NewMeetingForm = StoredMeetingForm & { idempotencyKey: string; requestHash: string; recordKey?: number }
 
 /** The row of a form: metadata columns and one column per answered question. */
 export function meetingFormRow(definition: FormDefinition, form: NewMeetingForm): Insertable<MeetingFormsTable> {
@@ -28,6 +29,10 @@ export function meetingFormRow(definition: FormDefinition, form: NewMeetingForm)
     created_at: form.createdAt,
     under_15: form.under15,
     adult_client: form.adultClient,
+    wellbeing_county: form.area.county,
+    police_department: form.area.police,
+    area_recorded_at_filing: form.area.recordedAtFiling,
+    record_key: form.recordKey ?? newRecordKey(),
   }
 }
 
@@ -39,14 +44,12 @@ export async function insertMeetingForms(trx: Transaction<Database>, definition:
     const chunk = forms.slice(start, start + ROWS_PER_INSERT)
     await trx.insertInto('meeting_forms').values(chunk.map((form) => meetingFormRow(definition, form))).execute()
   }
-  // the report totals move in the same transaction: a filed form is in the reports at once, or not filed at all
-  await addToReportCounts(trx, forms.map(countedForm))
 }
 
 /**
  * Inserts one form unless its user already has a form with its idempotency key; returns whether it
  * did. A concurrent insert of the same key is waited for (the unique index), so the caller can then
- * read the form that won. The report totals move in the same transaction.
+ * read the form that won.
  */
 export async function insertMeetingFormOnce(trx: Transaction<Database>, definition: FormDefinition, form: NewMeetingForm): Promise<boolean> {
   const inserted = await trx
@@ -55,18 +58,8 @@ export async function insertMeetingFormOnce(trx: Transaction<Database>, definiti
     .onConflict((oc) => oc.columns(['submitted_by', 'idempotency_key']).doNothing())
     .returning('id')
     .executeTakeFirst()
-  if (!inserted) return false
-  await addToReportCounts(trx, [countedForm(form)])
-  return true
+  return inserted !== undefined
 }
-
-const countedForm = (form: NewMeetingForm) => ({
-  teamId: form.teamId,
-  month: String(form.answers.meetingMonth),
-  meetingKind: String(form.answers.meetingKind),
-  under15: form.under15,
-  answers: form.answers,
-})
 
 export async function findByIdempotencyKey(db: Db, submittedBy: string, key: string) {
   return db
@@ -91,6 +84,7 @@ function toStored(definition: FormDefinition, row: Record<string, unknown>): Sto
     answers: columnsToAnswers(definition, { ...row, meeting_month: row.month_text }),
     under15: Boolean(row.under_15),
     adultClient: Boolean(row.adult_client),
+    area: { county: String(row.wellbeing_county), police: String(row.police_department), recordedAtFiling: Boolean(row.area_recorded_at_filing) },
   }
 }
 

@@ -10,6 +10,7 @@ import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
 import { queueForSeal } from '../integrity/chain.js'
 import { formDefinition } from './definition.js'
+import { findTeam } from '../teams/teams.repository.js'
 import { findByIdempotencyKey, insertMeetingFormOnce } from './forms.repository.js'
 import { meetingFormContent, type StoredMeetingForm } from './stored-form.js'
 import { monthOf } from '../../lib/months.js'
@@ -58,6 +59,9 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
   // READ COMMITTED: after waiting for a lock, or for a concurrent insert of the same key, each
   // statement must see what the other committed.
   return deps.db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
+    // the form keeps the areas its team has now, whatever later becomes of the team
+    const team = await findTeam(trx, teamId)
+    if (!team) throw new ForbiddenError()
     const form: StoredMeetingForm = {
       id: randomUUID(),
       teamId,
@@ -67,6 +71,7 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
       answers: submission.answers,
       under15: submission.under15,
       adultClient: submission.adultClient,
+      area: { county: team.wellbeing_county, police: team.police_department, recordedAtFiling: true },
     }
     if (!(await insertMeetingFormOnce(trx, formDefinition, { ...form, idempotencyKey: key, requestHash }))) {
       const earlier = await findByIdempotencyKey(trx, actor.userId, key)

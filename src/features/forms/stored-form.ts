@@ -14,6 +14,15 @@ export interface StoredMeetingForm {
   readonly answers: Answers
   readonly under15: boolean
   readonly adultClient: boolean
+  /** The team's areas when the form was filed; reports count the form there for ever. */
+  readonly area: FiledArea
+}
+
+export interface FiledArea {
+  readonly county: string
+  readonly police: string
+  /** false for forms filed before areas were recorded (filled in from the team afterwards, outside the chain) */
+  readonly recordedAtFiling: boolean
 }
 
 /** Column values of the answers (month as the first day of the month; unanswered as null). */
@@ -57,5 +66,7 @@ export function meetingFormContent(form: StoredMeetingForm): Canonical {
     answers: form.answers as Canonical,
     under15: form.under15,
     adultClient: form.adultClient,
+    // forms filed before areas were recorded were hashed without them, and stay so
+    ...(form.area.recordedAtFiling ? { area: { county: form.area.county, police: form.area.police } } : {}),
   }
 }

@@ -1,15 +1,7 @@
-// A report table as every page, chart and JSON answer shows it: raw counts in, only published numbers
-// out. This is the one place where counts from the database meet disclosure control, so no table can
-// skip it: one-way and two-way, single-valued and multiple-choice, each with its totals.
-import {
-  protectMultipleChoice,
-  protectMultipleChoiceTwoWay,
-  protectOneWay,
-  protectTwoWay,
-  publishedShare,
-  type DisclosureRules,
-  type ProtectedCount,
-} from './disclosure.js'
+// A report table as every page, chart, export and JSON answer shows it: rows (and columns) of counts
+// that are either exact (a team's own forms, volumes) or published values of a release. Built from a
+// lookup of the counts; nothing here computes or protects a number.
+import { publishedShare, type ProtectedCount } from './protected-count.js'
 
 export interface Category {
   readonly code: string
@@ -46,67 +38,26 @@ export interface TableSpec {
   readonly columnHeading?: string | null
   readonly columns?: readonly Category[]
   readonly totalLabel: string
-  /** Drop rows whose total is zero (long lists such as municipalities); zeros stay visible elsewhere. */
+  /** Drop rows whose every count is zero (long lists such as municipalities). */
   readonly dropEmptyRows?: boolean
-  /** One-way tables: the total (a multiple choice's base) is hidden elsewhere on the page, so hide it here and protect around it. */
-  readonly hideTotal?: boolean
 }
 
-/** Raw counts keyed by row code and column code ('' for a one-way table). */
-export type CountLookup = (row: string, column: string) => number
-
-const key = (row: string, column: string) => `${row}\u0000${column}`
-
-export function countLookup(rows: readonly { row: string; split: string; forms: number }[]): CountLookup {
-  const map = new Map(rows.map((r) => [key(r.row, r.split), r.forms]))
-  return (row, column) => map.get(key(row, column)) ?? 0
+export interface TableCounts {
+  /** a cell: (row, column) for a two-way table, (row, '') for a one-way one */
+  readonly cell: (row: string, column: string) => ProtectedCount
+  /** a two-way table's row total (the one-way table's count of that row) */
+  readonly rowTotal?: (row: string) => ProtectedCount
+  /** a two-way table's column total; '' is the grand total (or a multiple choice's base) */
+  readonly columnTotal: (column: string) => ProtectedCount
 }
 
-/**
- * Builds a protected table. `bases` (per column code, '' for one-way) is needed for multiple-choice
- * questions only: the forms the question was asked on, which the overlapping option counts are shares of.
- */
-export function buildTable(spec: TableSpec, counts: CountLookup, rules: DisclosureRules, bases?: (column: string) => number): ReportTable {
+export function buildTable(spec: TableSpec, counts: TableCounts): ReportTable {
   const columns = spec.columns ?? []
   const oneWay = columns.length === 0
-  const rowsIn = spec.dropEmptyRows ? spec.rows.filter((r) => (oneWay ? counts(r.code, '') : columns.reduce((sum, c) => sum + counts(r.code, c.code), 0)) > 0) : spec.rows
-
-  let rowTotals: ProtectedCount[]
-  let cells: ProtectedCount[][]
-  let columnTotals: ProtectedCount[]
-  let grand: ProtectedCount
-
-  if (oneWay && !spec.multipleChoice) {
-    const out = protectOneWay(rowsIn.map((r) => counts(r.code, '')), rules, { hideTotal: spec.hideTotal ?? false })
-    rowTotals = out.cells
-    cells = rowsIn.map(() => [])
-    columnTotals = []
-    grand = out.total
-  } else if (oneWay) {
-    const out = protectMultipleChoice(rowsIn.map((r) => counts(r.code, '')), requireBases(bases)(''), rules, { hideBase: spec.hideTotal ?? false })
-    rowTotals = out.cells
-    cells = rowsIn.map(() => [])
-    columnTotals = []
-    grand = out.base
-  } else if (!spec.multipleChoice) {
-    const out = protectTwoWay(rowsIn.map((r) => columns.map((c) => counts(r.code, c.code))), rules)
-    rowTotals = out.rowTotals
-    cells = out.cells
-    columnTotals = out.columnTotals
-    grand = out.grandTotal
-  } else {
-    const base = requireBases(bases)
-    const out = protectMultipleChoiceTwoWay(
-      rowsIn.map((r) => columns.map((c) => counts(r.code, c.code))),
-      columns.map((c) => base(c.code)),
-      rules,
-    )
-    rowTotals = out.rowTotals
-    cells = out.cells
-    columnTotals = out.columnBases
-    grand = out.grandBase
-  }
-
+  const rowTotal = (code: string) => (oneWay ? counts.cell(code, '') : (counts.rowTotal?.(code) ?? counts.cell(code, '')))
+  const isZero = (c: ProtectedCount) => c.status === 'published' && c.value === 0
+  const rows = spec.rows.filter((r) => !spec.dropEmptyRows || !(isZero(rowTotal(r.code)) && columns.every((c) => isZero(counts.cell(r.code, c.code)))))
+  const grand = counts.columnTotal('')
   return {
     id: spec.id,
     title: spec.title,
@@ -114,12 +65,10 @@ export function buildTable(spec: TableSpec, counts: CountLookup, rules: Disclosu
     rowHeading: spec.rowHeading,
     columnHeading: spec.columnHeading ?? null,
     columns,
-    rows: rowsIn.map((r, i) => ({ code: r.code, label: r.label, counts: cells[i]!, total: rowTotals[i]!, share: publishedShare(rowTotals[i]!, grand) })),
-    totals: { label: spec.totalLabel, counts: columnTotals, total: grand },
+    rows: rows.map((r) => {
+      const total = rowTotal(r.code)
+      return { code: r.code, label: r.label, counts: columns.map((c) => counts.cell(r.code, c.code)), total, share: publishedShare(total, grand) }
+    }),
+    totals: { label: spec.totalLabel, counts: columns.map((c) => counts.columnTotal(c.code)), total: grand },
   }
-}
-
-function requireBases(bases: ((column: string) => number) | undefined): (column: string) => number {
-  if (!bases) throw new Error('a multiple-choice table needs the number of forms each column was asked on')
-  return bases
 }

@@ -2,10 +2,9 @@
 // hidden counts as "<5" or "×" with a spoken explanation, and each published number also as a
 // data-value attribute, which is all the chart script ever reads (hidden numbers have none).
 import { translate, type Lang } from '../../i18n/index.js'
-import { municipalities, policeDepartments, regionName, wellbeingCounties } from '../../regions/index.js'
-import { UNKNOWN_MUNICIPALITY } from '../forms/answer-columns.js'
+import { policeDepartments, regionName, wellbeingCounties } from '../../regions/index.js'
 import { monthLabel } from '../forms/form-view.js'
-import type { ProtectedCount } from './disclosure.js'
+import type { ProtectedCount } from './protected-count.js'
 import { EARLIEST_YEAR, formatArea, formatPeriod, MEETING_KIND_FILTERS, type Period, type ReportFilters } from './report-filters.js'
 import type { ReportTable } from './report-table.js'
 import type { TeamRef } from './reports.service.js'
@@ -23,22 +22,19 @@ export function formatShare(share: number | null, lang: Lang): string {
 
 export interface CellView {
   readonly text: string
-  /** The number for the chart; absent when hidden. */
+  /** The number for the chart; absent when not published. */
   readonly value: number | null
   readonly hidden: boolean
-  /** What a screen reader says for a hidden number. */
+  /** What a screen reader says for a number that is not published. */
   readonly spoken: string | null
 }
 
-export function cellView(count: ProtectedCount, lang: Lang, threshold: number): CellView {
-  switch (count.status) {
-    case 'published':
-      return { text: formatCount(count.value ?? 0, lang), value: count.value, hidden: false, spoken: null }
-    case 'primary':
-      return { text: `<${threshold}`, value: null, hidden: true, spoken: translate(lang, 'reports.hidden_small', { k: threshold }) }
-    case 'secondary':
-      return { text: '×', value: null, hidden: true, spoken: translate(lang, 'reports.hidden_secondary') }
-  }
+/** The mark of a number that is not published (as in official statistics: ".." for "not available"). */
+export const WITHHELD_MARK = '..'
+
+export function cellView(count: ProtectedCount, lang: Lang): CellView {
+  if (count.status === 'published') return { text: formatCount(count.value ?? 0, lang), value: count.value, hidden: false, spoken: null }
+  return { text: WITHHELD_MARK, value: null, hidden: true, spoken: translate(lang, 'reports.withheld_cell') }
 }
 
 export interface TableView {
@@ -59,8 +55,8 @@ export interface TableView {
 
 const MAX_CHART_ROWS = 40
 
-export function tableView(table: ReportTable, lang: Lang, threshold: number, chart: 'bar' | 'line' | null = 'bar'): TableView {
-  const cell = (c: ProtectedCount) => cellView(c, lang, threshold)
+export function tableView(table: ReportTable, lang: Lang, chart: 'bar' | 'line' | null = 'bar'): TableView {
+  const cell = (c: ProtectedCount) => cellView(c, lang)
   const rows = table.rows.map((r) => ({ code: r.code, label: r.label, cells: r.counts.map(cell), total: cell(r.total), share: formatShare(r.share, lang) }))
   const totals = { label: table.totals.label, cells: table.totals.counts.map(cell), total: cell(table.totals.total) }
   const hasHidden = [...rows.flatMap((r) => [...r.cells, r.total]), ...totals.cells, totals.total].some((c) => c.hidden)
@@ -110,30 +106,32 @@ function periodGroups(selected: Period, currentYear: number, lang: Lang): Option
   return groups
 }
 
-function areaGroups(filters: ReportFilters, teams: readonly TeamRef[], lang: Lang): OptionGroup[] {
+function areaGroups(filters: ReportFilters, teams: readonly TeamRef[], lang: Lang, ownTeamId: string | null): OptionGroup[] {
   const chosen = formatArea(filters.area)
   const locale = lang === 'sv' ? 'sv' : 'fi'
   const option = (value: string, label: string) => ({ value, label, selected: value === chosen })
   const sorted = <T extends { label: string }>(items: T[]) => items.sort((a, b) => a.label.localeCompare(b.label, locale))
+  const own = teams.find((t) => t.id === ownTeamId)
   return [
+    ...(own ? [{ label: translate(lang, 'reports.filters.own_team'), options: [option(`team:${own.id}`, `${own.name} – ${translate(lang, 'reports.filters.own_team')}`)] }] : []),
     { label: translate(lang, 'reports.levels.country'), options: [option('country', translate(lang, 'reports.whole_country'))] },
     { label: translate(lang, 'reports.levels.county'), options: sorted(wellbeingCounties.map((c) => option(`county:${c.code}`, regionName(c, lang)))) },
     { label: translate(lang, 'reports.levels.police'), options: sorted(policeDepartments.map((d) => option(`police:${d.code}`, regionName(d, lang)))) },
-    { label: translate(lang, 'reports.levels.team'), options: teams.map((t) => option(`team:${t.id}`, t.name)) },
-    {
-      label: translate(lang, 'reports.levels.municipality'),
-      options: [
-        ...sorted(municipalities.map((m) => option(`municipality:${m.code}`, regionName(m, lang)))),
-        option(`municipality:${UNKNOWN_MUNICIPALITY}`, translate(lang, 'forms.municipality_unknown')),
-      ],
-    },
+    { label: translate(lang, 'reports.levels.team'), options: teams.filter((t) => t.id !== ownTeamId).map((t) => option(`team:${t.id}`, t.name)) },
   ]
 }
 
-export function filterView(filters: ReportFilters, teams: readonly TeamRef[], currentYear: number, lang: Lang, options: { kind?: boolean; period?: boolean } = {}) {
+export function filterView(
+  filters: ReportFilters,
+  teams: readonly TeamRef[],
+  currentYear: number,
+  lang: Lang,
+  ownTeamId: string | null,
+  options: { kind?: boolean; period?: boolean; area?: boolean } = {},
+) {
   return {
     periodGroups: options.period === false ? null : periodGroups(filters.period, currentYear, lang),
-    areaGroups: areaGroups(filters, teams, lang),
+    areaGroups: options.area === false ? null : areaGroups(filters, teams, lang, ownTeamId),
     kinds:
       options.kind === false
         ? null

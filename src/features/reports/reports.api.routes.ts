@@ -1,8 +1,8 @@
-// JSON report API: exactly the published numbers of each report page, with the same filters as
-// query parameters. Hidden counts come as { status: "primary" | "secondary", value: null }.
+// JSON report API: exactly the numbers of each report page, with the same filters as query
+// parameters. Every answer names its source (the reader's own team, exact, or a release, protected)
+// and the method; a count that is not published comes as { status: "withheld", value: null }.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { ValidationError } from '../../errors.js'
-import { translate } from '../../i18n/index.js'
 import { formatArea, formatPeriod, reportQuerySchema, type ReportFilters } from './report-filters.js'
 import {
   activityResponseSchema,
@@ -10,8 +10,10 @@ import {
   overviewResponseSchema,
   tableResponseSchema,
 } from './reports.schemas.js'
+import { noticeOf, publicationOf } from './report-publication.js'
 import {
   activityReport,
+  defaultAreaFor,
   activityYears,
   annualReport,
   chooseAnnualReport,
@@ -23,7 +25,6 @@ import {
   requireLevel,
   requireQuestion,
   requireSplit,
-  teamIdsInArea,
 } from './reports.service.js'
 import { z } from 'zod'
 import { tokenAccess, tokenRouteDocs } from '../api-tokens/token-access.js'
@@ -33,16 +34,13 @@ const docs = (summary: string) => tokenRouteDocs('reports', summary)
 const echo = (filters: ReportFilters) => ({ period: formatPeriod(filters.period), area: formatArea(filters.area), kind: filters.kind })
 
 export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
-  const disclosure = (request: FastifyRequest) => ({
-    threshold: app.deps.config.disclosureThreshold,
-    rules: translate(request.lang, 'reports.rules.api', { k_minus: app.deps.config.disclosureThreshold - 1 }),
-  })
+  const ownTeam = (request: FastifyRequest) => request.actor?.teamId ?? null
 
   /** The query, the teams and the filters every endpoint starts from (a filter off the grid is a 400). */
   const start = async (request: FastifyRequest) => {
     const query = request.query as z.output<typeof reportQuerySchema>
     const teams = await loadTeams(app.deps)
-    return { query, teams, filters: parseFilters(app.deps, query, teams) }
+    return { query, teams, filters: parseFilters(app.deps, query, teams, defaultAreaFor(ownTeam(request))) }
   }
 
   app.get(
@@ -50,8 +48,8 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
     { schema: { ...docs('The overview: key figures and meetings by month'), querystring: reportQuerySchema, response: { 200: overviewResponseSchema } }, config: tokenAccess },
     async (request) => {
       const { teams, filters } = await start(request)
-      const report = await overviewReport(app.deps, filters, teams, request.lang)
-      return { filters: echo(filters), disclosure: disclosure(request), ...report }
+      const { origin, ...report } = await overviewReport(app.deps, filters, teams, request.lang, ownTeam(request))
+      return { filters: echo(filters), publication: publicationOf(app.deps, origin, request.lang), ...report }
     },
   )
 
@@ -62,20 +60,32 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
       const { query, teams, filters } = await start(request)
       const question = requireQuestion((request.params as { questionId: string }).questionId)
       const split = requireSplit(query.by)
-      const table = await questionReport(app.deps, filters, teams, question, split, request.lang)
-      return { filters: { ...echo(filters), by: split?.id ?? null }, disclosure: disclosure(request), table }
+      const report = await questionReport(app.deps, filters, teams, question, split, request.lang, ownTeam(request))
+      return {
+        filters: { ...echo(filters), by: split?.id ?? null },
+        publication: publicationOf(app.deps, report.origin, request.lang),
+        notice: noticeOf(report.notice, request.lang),
+        table: report.table,
+        withheldColumns: [...report.withheldColumns],
+      }
     },
   )
 
   app.get(
     '/api/v1/reports/areas',
-    { schema: { ...docs('Area comparison: one question for every team, county, police department or home municipality (level=…)'), querystring: reportQuerySchema, response: { 200: tableResponseSchema } }, config: tokenAccess },
+    { schema: { ...docs('Area comparison of published figures: one question for every team, county or police department (level=…)'), querystring: reportQuerySchema, response: { 200: tableResponseSchema } }, config: tokenAccess },
     async (request) => {
       const { query, teams, filters } = await start(request)
       const level = requireLevel(query.level)
       const question = requireQuestion(query.question ?? 'meetingKind')
-      const table = await areaReport(app.deps, filters, teams, level, question, request.lang)
-      return { filters: { ...echo(filters), level, question: question.id }, disclosure: disclosure(request), table }
+      const report = await areaReport(app.deps, filters, teams, level, question, request.lang)
+      return {
+        filters: { ...echo(filters), level, question: question.id },
+        publication: publicationOf(app.deps, report.origin, request.lang),
+        notice: noticeOf(report.notice, request.lang),
+        table: report.table,
+        withheldColumns: [],
+      }
     },
   )
 
@@ -85,8 +95,8 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
     async (request) => {
       const { teams, filters } = await start(request)
       if (filters.area.level === 'municipality') throw new ValidationError([{ field: 'area', code: 'not_by_municipality' }])
-      const report = await activityReport(app.deps, teamIdsInArea(filters.area, teams), activityYears(app.deps), request.lang)
-      return { filters: { area: formatArea(filters.area) }, disclosure: disclosure(request), tables: [report.meetings, report.participants, report.refusals] }
+      const report = await activityReport(app.deps, filters.area, teams, activityYears(app.deps), request.lang, ownTeam(request))
+      return { filters: { area: formatArea(filters.area) }, publication: publicationOf(app.deps, report.origin, request.lang), tables: [report.meetings, report.participants, report.refusals] }
     },
   )
 
@@ -98,12 +108,14 @@ export async function reportsApiRoutes(app: FastifyInstance): Promise<void> {
       const teams = await loadTeams(app.deps)
       const { year, team } = chooseAnnualReport(app.deps, query, teams, request.actor?.teamId ?? undefined)
       if (!team) throw new ValidationError([{ field: 'team', code: 'required' }])
-      const report = await annualReport(app.deps, team, year, teams, request.lang)
+      const report = await annualReport(app.deps, team, year, teams, request.lang, ownTeam(request))
+      const { origin: _origin, ...overview } = report.overview
       return {
         team: { id: team.id, name: team.name },
         year,
-        disclosure: disclosure(request),
-        overview: report.overview,
+        publication: publicationOf(app.deps, report.origin, request.lang),
+        notice: noticeOf(report.notice, request.lang),
+        overview,
         tables: [...report.tables],
         activity: [report.activity.meetings, report.activity.participants, report.activity.refusals],
       }

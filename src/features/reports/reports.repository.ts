@@ -1,100 +1,103 @@
-// Counting forms straight from meeting_forms, for the one combination the running totals do not
-// hold (a home municipality split by another answer) and to check the totals against; and the team
-// activity totals. Counts leave only through the reports service, which applies disclosure control.
+// What report pages read: a team's own forms and activity counted live (its members see them exactly),
+// and, for everything beyond one's own team, the latest release's exact volumes and activity (the
+// protected answer tables are read through publication.repository.ts). Kysely only.
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../../db/schema.js'
+import { ASKED, singleCodeSql } from '../publication/publication.repository.js'
 import type { Dimension, SingleValuedDimension } from './report-dimensions.js'
-import { NOT_ASKED } from './report-dimensions.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
-/** Which forms a report counts: months inclusive (YYYY-MM), and optional team, municipality and kind filters. */
-export interface FormScope {
+/** Months inclusive (YYYY-MM) and the kind of meeting ('first', 'follow_up' or null for both). */
+export interface MonthScope {
   readonly from: string
   readonly to: string
-  /** null: every team; an empty list counts nothing (an area without teams). */
-  readonly teamIds: readonly string[] | null
-  readonly municipality: string | null
   readonly meetingKind: string | null
 }
 
 export interface CountRow {
-  readonly row: string
   readonly split: string
+  readonly code: string
   readonly forms: number
 }
 
-const ident = (column: string) => sql.ref(`f.${column}`)
-
-/** The SQL value of a single-valued dimension for one form row `f` (teams joined as `t`). */
-function singleValueSql(dimension: SingleValuedDimension): RawBuilder<string> {
-  const source = dimension.source
-  if (source.type === 'area') {
-    switch (source.level) {
-      case 'team':
-        return sql<string>`f.team_id::text`
-      case 'county':
-        return sql<string>`t.wellbeing_county`
-      case 'police':
-        return sql<string>`t.police_department`
-      case 'municipality':
-        return sql<string>`f.home_municipality`
-    }
-  }
-  const question = source.question
-  if (question.type === 'integer') {
-    const cases = (question.bands ?? []).map((b) => sql`WHEN ${ident(question.column)} BETWEEN ${sql.lit(b.from)} AND ${sql.lit(b.to)} THEN ${sql.lit(b.code)}`)
-    return sql<string>`CASE ${sql.join(cases, sql` `)} ELSE ${sql.lit(NOT_ASKED)} END`
-  }
-  return sql<string>`coalesce(${ident(question.column)}, ${sql.lit(NOT_ASKED)})`
-}
-
-function whereScope(scope: FormScope): RawBuilder<unknown> {
-  const conditions: RawBuilder<unknown>[] = [sql`f.meeting_month BETWEEN ${`${scope.from}-01`}::date AND ${`${scope.to}-01`}::date`]
-  if (scope.teamIds !== null) {
-    conditions.push(scope.teamIds.length === 0 ? sql`false` : sql`f.team_id IN (${sql.join(scope.teamIds.map((id) => sql`${id}::uuid`))})`)
-  }
-  if (scope.municipality !== null) conditions.push(sql`f.home_municipality = ${scope.municipality}`)
+function whereTeam(teamId: string, scope: MonthScope): RawBuilder<unknown> {
+  const conditions: RawBuilder<unknown>[] = [
+    sql`f.team_id = ${teamId}::uuid`,
+    sql`f.meeting_month BETWEEN ${`${scope.from}-01`}::date AND ${`${scope.to}-01`}::date`,
+  ]
   if (scope.meetingKind !== null) conditions.push(sql`f.meeting_kind = ${scope.meetingKind}`)
   return sql.join(conditions, sql` AND `)
 }
 
-function needsTeams(...dimensions: (Dimension | null)[]): boolean {
-  return dimensions.some((d) => d?.kind === 'single' && d.source.type === 'area' && (d.source.level === 'county' || d.source.level === 'police'))
-}
-
 /**
- * Forms per answer of `row` (per option for a multiple choice), and per answer of `split` when
- * given (the split is always single-valued, so each form lands in exactly one column).
+ * A team's own forms per answer of `dimension` (and of `split`): exact. A multiple choice also gives
+ * the forms it was shown on, under the code ASKED.
  */
-export async function rawCountForms(db: Db, scope: FormScope, row: Dimension, split: SingleValuedDimension | null): Promise<CountRow[]> {
-  const rowSql = row.kind === 'multiple' ? sql<string>`answer.code` : singleValueSql(row)
-  const splitSql = split ? singleValueSql(split) : sql<string>`''`
-  const join = needsTeams(row, split) ? sql`JOIN teams t ON t.id = f.team_id` : sql``
-  const unnest = row.kind === 'multiple' ? sql`CROSS JOIN LATERAL unnest(${ident(row.question.column)}) AS answer(code)` : sql``
-  const result = await sql<{ row: string; split: string; forms: number }>`
-    SELECT ${rowSql} AS row, ${splitSql} AS split, count(*)::int AS forms
-    FROM meeting_forms f ${join} ${unnest}
-    WHERE ${whereScope(scope)}
-    GROUP BY 1, 2`.execute(db)
+export async function countTeamAnswers(db: Db, teamId: string, scope: MonthScope, dimension: Dimension, split: SingleValuedDimension | null): Promise<CountRow[]> {
+  const splitSql = split ? singleCodeSql(split) : sql<string>`''`
+  const column = dimension.kind === 'multiple' ? sql.ref(`f.${dimension.question.column}`) : null
+  const from = column ? sql`CROSS JOIN LATERAL unnest(array_append(${column}, ${sql.lit(ASKED)}::text)) AS answer(code)` : sql``
+  const code = dimension.kind === 'multiple' ? sql<string>`answer.code` : singleCodeSql(dimension)
+  const shown = column ? sql`AND ${column} IS NOT NULL` : sql``
+  const result = await sql<{ split: string; code: string; forms: number }>`
+    SELECT ${splitSql} AS split, ${code} AS code, count(*)::int AS forms
+      FROM meeting_forms f ${from}
+     WHERE ${whereTeam(teamId, scope)} ${shown}
+     GROUP BY 1, 2`.execute(db)
   return result.rows
 }
 
-/** Per answer of `split`: all forms, and the forms a (possibly conditional) multiple-choice question was asked on. */
-export async function rawCountBases(
-  db: Db,
-  scope: FormScope,
-  question: Dimension & { kind: 'multiple' },
-  split: SingleValuedDimension | null,
-): Promise<{ split: string; forms: number; asked: number }[]> {
-  const splitSql = split ? singleValueSql(split) : sql<string>`''`
-  const join = needsTeams(split) ? sql`JOIN teams t ON t.id = f.team_id` : sql``
-  const result = await sql<{ split: string; forms: number; asked: number }>`
-    SELECT ${splitSql} AS split, count(*)::int AS forms, count(${ident(question.question.column)})::int AS asked
-    FROM meeting_forms f ${join}
-    WHERE ${whereScope(scope)}
-    GROUP BY 1`.execute(db)
+export interface VolumeRow {
+  readonly month: string
+  readonly kind: string
+  readonly forms: number
+}
+
+/** A team's own forms per month and kind of meeting, live. */
+export async function countTeamVolumes(db: Db, teamId: string, scope: MonthScope): Promise<VolumeRow[]> {
+  const result = await sql<VolumeRow>`
+    SELECT to_char(f.meeting_month, 'YYYY-MM') AS month, f.meeting_kind AS kind, count(*)::int AS forms
+      FROM meeting_forms f WHERE ${whereTeam(teamId, scope)} GROUP BY 1, 2`.execute(db)
   return result.rows
+}
+
+/** Where the released volumes are counted: everywhere, or the forms recorded in one area or team. */
+export type VolumeArea = { readonly level: 'country' } | { readonly level: 'county' | 'police' | 'team'; readonly code: string }
+
+function areaCondition(area: VolumeArea): RawBuilder<unknown> {
+  switch (area.level) {
+    case 'country':
+      return sql`true`
+    case 'county':
+      return sql`v.wellbeing_county = ${area.code}`
+    case 'police':
+      return sql`v.police_department = ${area.code}`
+    case 'team':
+      return sql`v.team_id = ${area.code}::uuid`
+  }
+}
+
+/** Exact volumes of a release: forms per month and kind of meeting in an area. */
+export async function releasedVolumes(db: Db, releaseId: number, area: VolumeArea, scope: MonthScope): Promise<VolumeRow[]> {
+  const kind = scope.meetingKind === null ? sql`true` : sql`v.meeting_kind = ${scope.meetingKind}`
+  const result = await sql<VolumeRow>`
+    SELECT to_char(v.month, 'YYYY-MM') AS month, v.meeting_kind AS kind, sum(v.forms)::int AS forms
+      FROM release_volumes v
+     WHERE v.release_id = ${releaseId}::integer AND ${areaCondition(area)} AND ${kind}
+       AND v.month BETWEEN ${`${scope.from}-01`}::date AND ${`${scope.to}-01`}::date
+     GROUP BY 1, 2`.execute(db)
+  return result.rows
+}
+
+/** Exact volumes of a release per area of one level (for comparisons). */
+export async function releasedVolumesByArea(db: Db, releaseId: number, level: 'county' | 'police' | 'team', scope: MonthScope): Promise<Map<string, number>> {
+  const column = level === 'county' ? sql`v.wellbeing_county` : level === 'police' ? sql`v.police_department` : sql`v.team_id::text`
+  const result = await sql<{ area: string; forms: number }>`
+    SELECT ${column} AS area, sum(v.forms)::int AS forms FROM release_volumes v
+     WHERE v.release_id = ${releaseId}::integer AND v.month BETWEEN ${`${scope.from}-01`}::date AND ${`${scope.to}-01`}::date
+     GROUP BY 1`.execute(db)
+  return new Map(result.rows.map((r) => [r.area, r.forms]))
 }
 
 export interface ActivityTotalsRow {
@@ -105,16 +108,35 @@ export interface ActivityTotalsRow {
   readonly participants: number
 }
 
-/** Team activity per year: records and participants per kind, refusals per age band. */
-export async function countActivity(db: Db, teamIds: readonly string[] | null, fromYear: number, toYear: number): Promise<ActivityTotalsRow[]> {
-  const teamCondition =
-    teamIds === null ? sql`true` : teamIds.length === 0 ? sql`false` : sql`a.team_id IN (${sql.join(teamIds.map((id) => sql`${id}::uuid`))})`
+/** A team's own activity per year, live. */
+export async function countTeamActivity(db: Db, teamId: string, fromYear: number, toYear: number): Promise<ActivityTotalsRow[]> {
   const result = await sql<ActivityTotalsRow>`
     SELECT extract(year FROM a.activity_month)::int AS year, a.kind, a.age_band AS "ageBand",
            count(*)::int AS records, coalesce(sum(a.participants), 0)::int AS participants
-    FROM activity_records a
-    WHERE ${teamCondition} AND a.activity_month BETWEEN ${`${fromYear}-01-01`}::date AND ${`${toYear}-12-01`}::date
-    GROUP BY 1, 2, 3`.execute(db)
+      FROM activity_records a
+     WHERE a.team_id = ${teamId}::uuid AND a.activity_month BETWEEN ${`${fromYear}-01-01`}::date AND ${`${toYear}-12-01`}::date
+     GROUP BY 1, 2, 3`.execute(db)
+  return result.rows
+}
+
+/** A team's own activity records and their participants over months inclusive (YYYY-MM), live. */
+export async function countTeamActivityRecords(db: Db, teamId: string, from: string, to: string): Promise<{ records: number; participants: number }> {
+  const result = await sql<{ records: number; participants: number }>`
+    SELECT count(*)::int AS records, coalesce(sum(a.participants), 0)::int AS participants
+      FROM activity_records a
+     WHERE a.team_id = ${teamId}::uuid AND a.activity_month BETWEEN ${`${from}-01`}::date AND ${`${to}-01`}::date`.execute(db)
+  return result.rows[0] ?? { records: 0, participants: 0 }
+}
+
+/** Team activity per year as of a release, for the teams given (null: all). */
+export async function releasedActivity(db: Db, releaseId: number, teamIds: readonly string[] | null, fromYear: number, toYear: number): Promise<ActivityTotalsRow[]> {
+  const teams = teamIds === null ? sql`true` : teamIds.length === 0 ? sql`false` : sql`a.team_id IN (${sql.join(teamIds.map((id) => sql`${id}::uuid`))})`
+  const result = await sql<ActivityTotalsRow>`
+    SELECT extract(year FROM a.month)::int AS year, a.kind, nullif(a.age_band, '') AS "ageBand",
+           sum(a.records)::int AS records, sum(a.participants)::int AS participants
+      FROM release_activity a
+     WHERE a.release_id = ${releaseId}::integer AND ${teams} AND a.month BETWEEN ${`${fromYear}-01-01`}::date AND ${`${toYear}-12-01`}::date
+     GROUP BY 1, 2, 3`.execute(db)
   return result.rows
 }
 

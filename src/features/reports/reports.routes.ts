@@ -1,6 +1,8 @@
 // Report pages for every logged-in user: overview, one question (optionally split), area comparison,
-// team activity and a team's printable annual report. Filters come from the URL; a filter off the
-// grid re-draws the page's filter form with an error summary instead of numbers.
+// team activity, a team's printable annual report, and the page that explains how figures are
+// protected. A team member's own team is exact and live; everything else comes from the latest
+// release, and every page says which. Filters come from the URL; a filter off the grid re-draws the
+// page's filter form with an error summary instead of numbers.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ValidationError } from '../../errors.js'
 import { translate } from '../../i18n/index.js'
@@ -10,6 +12,8 @@ import { questionDimensions, splitDimensions } from './report-dimensions.js'
 import { filtersQuery, reportQuerySchema, type ReportFilters, type ReportQuery } from './report-filters.js'
 import { dimensionLabel } from './report-labels.js'
 import { filterView, formatShare, periodLabel, tableView, cellView } from './report-view.js'
+import { noticeOf, publicationOf } from './report-publication.js'
+import { methodOf } from '../publication/release.service.js'
 import {
   activityReport,
   activityYears,
@@ -18,6 +22,8 @@ import {
   chooseAnnualReport,
   areaReport,
   COMPARISON_LEVELS,
+  defaultAreaFor,
+  type ReportOrigin,
   loadTeams,
   overviewReport,
   parseFilters,
@@ -25,11 +31,10 @@ import {
   requireLevel,
   requireQuestion,
   requireSplit,
-  teamIdsInArea,
   type TeamRef,
 } from './reports.service.js'
 
-const REPORT_PAGES = ['overview', 'questions', 'areas', 'activity', 'annual'] as const
+const REPORT_PAGES = ['overview', 'questions', 'areas', 'activity', 'annual', 'releases', 'about'] as const
 type ReportPage = (typeof REPORT_PAGES)[number]
 /** chart.js from node_modules, then our set-up that draws each chart from its table. */
 const CHART_SCRIPTS = ['/vendor/chart.js/chart.umd.min.js', '/static/reports.js']
@@ -49,14 +54,16 @@ function exportLinks(request: FastifyRequest, apiHref: unknown) {
 }
 
 export async function reportsRoutes(app: FastifyInstance): Promise<void> {
-  const threshold = app.deps.config.disclosureThreshold
   const currentYear = () => Number(monthOf(app.deps.clock.now()).slice(0, 4))
+  const ownTeam = (request: FastifyRequest) => request.actor?.teamId ?? null
+  const filtersOf = (request: FastifyRequest, query: ReportQuery, teams: readonly TeamRef[]) => parseFilters(app.deps, query, teams, defaultAreaFor(ownTeam(request)))
+  const filterForm = (request: FastifyRequest, filters: ReportFilters, teams: readonly TeamRef[], options?: Parameters<typeof filterView>[5]) =>
+    filterView(filters, teams, currentYear(), request.lang, ownTeam(request), options)
 
-  const common = (request: FastifyRequest, page: ReportPage, filters: ReportFilters | null, teams: readonly TeamRef[]) => ({
+  const common = (request: FastifyRequest, page: ReportPage, filters: ReportFilters | null, teams: readonly TeamRef[], origin?: ReportOrigin) => ({
     titleKey: `reports.pages.${page}`,
     reportNav: REPORT_PAGES.map((p) => ({ href: p === 'overview' ? '/reports' : p === 'questions' ? '/reports/questions' : `/reports/${p}`, label: translate(request.lang, `reports.pages.${p}`), current: p === page })),
-    threshold,
-    thresholdMinus: threshold - 1,
+    publication: origin ? publicationOf(app.deps, origin, request.lang) : null,
     filterSummary: filters
       ? translate(request.lang, 'reports.filter_summary', {
           period: periodLabel(filters.period, request.lang),
@@ -81,7 +88,7 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
       return reply.page(`reports/${template}`, { pageScripts: CHART_SCRIPTS, ...data, exportLinks: exportLinks(request, data.apiHref) })
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
-      const fallback = parseFilters(app.deps, {}, teams)
+      const fallback = filtersOf(request, {}, teams)
       const start = page === 'overview' ? '/reports' : `/reports/${page}`
       return reply.page(
         'reports/invalid',
@@ -90,7 +97,7 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
           formError: error.code,
           errors: error.fields,
           fieldLabels: Object.fromEntries(['period', 'area', 'kind', 'by', 'level', 'question', 'team', 'year'].map((f) => [f, translate(request.lang, `reports.filters.${f}`)])),
-          filters: filterView(fallback, teams, currentYear(), request.lang),
+          filters: filterForm(request, fallback, teams),
           // the same page again, unless the page itself (the question) is what is wrong
           action: error.fields.some((f) => f.field === 'question') ? start : request.url.split('?')[0],
           startHref: start,
@@ -110,12 +117,12 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/reports', async (request, reply) =>
     reportPage(request, reply, 'overview', async (query, teams) => {
-      const filters = parseFilters(app.deps, query, teams)
-      const report = await overviewReport(app.deps, filters, teams, request.lang)
-      const cell = (c: Parameters<typeof cellView>[0]) => cellView(c, request.lang, threshold)
+      const filters = filtersOf(request, query, teams)
+      const report = await overviewReport(app.deps, filters, teams, request.lang, ownTeam(request))
+      const cell = (c: Parameters<typeof cellView>[0]) => cellView(c, request.lang)
       return {
-        ...common(request, 'overview', filters, teams),
-        filters: filterView(filters, teams, currentYear(), request.lang),
+        ...common(request, 'overview', filters, teams, report.origin),
+        filters: filterForm(request, filters, teams),
         action: '/reports',
         figures: [
           { key: 'forms', cell: cell(report.forms), share: '' },
@@ -123,8 +130,7 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
           { key: 'under_15', cell: cell(report.under15), share: formatShare(report.under15Share, request.lang) },
           { key: 'referred', cell: cell(report.referred), share: formatShare(report.referredShare, request.lang) },
         ],
-        medianResponseDays: report.medianResponseDays,
-        trend: tableView(report.trend, request.lang, threshold, 'line'),
+        trend: tableView(report.trend, request.lang, 'line'),
         questions: questionLinks(request, filters),
         apiHref: `/api/v1/reports/overview?${filtersQuery(filters)}`,
       }
@@ -133,21 +139,21 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/reports/questions', async (request, reply) =>
     reportPage(request, reply, 'questions', async (query, teams) => {
-      const filters = parseFilters(app.deps, query, teams)
+      const filters = filtersOf(request, query, teams)
       return { ...common(request, 'questions', filters, teams), questions: questionLinks(request, filters) }
     }),
   )
 
   app.get('/reports/questions/:questionId', async (request, reply) =>
     reportPage(request, reply, 'questions', async (query, teams) => {
-      const filters = parseFilters(app.deps, query, teams)
+      const filters = filtersOf(request, query, teams)
       const question = requireQuestion((request.params as { questionId: string }).questionId)
       const split = requireSplit(query.by)
-      const table = await questionReport(app.deps, filters, teams, question, split, request.lang)
+      const report = await questionReport(app.deps, filters, teams, question, split, request.lang, ownTeam(request))
       return {
-        ...common(request, 'questions', filters, teams),
+        ...common(request, 'questions', filters, teams, report.origin),
         titleText: dimensionLabel(question, request.lang),
-        filters: filterView(filters, teams, currentYear(), request.lang),
+        filters: filterForm(request, filters, teams),
         action: `/reports/questions/${question.id}`,
         splits: [
           { value: '', label: translate(request.lang, 'reports.filters.no_split'), selected: split === null },
@@ -155,7 +161,9 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
             .filter((d) => d.source.type === 'question' && d.id !== question.id)
             .map((d) => ({ value: d.id, label: dimensionLabel(d, request.lang), selected: d.id === split?.id })),
         ],
-        table: tableView(table, request.lang, threshold),
+        table: report.table ? tableView(report.table, request.lang) : null,
+        notice: noticeOf(report.notice, request.lang),
+        withheldColumns: report.withheldColumns.length ? translate(request.lang, 'reports.withheld_columns', { columns: report.withheldColumns.join(', ') }) : null,
         questions: questionLinks(request, filters, question.id),
         apiHref: `/api/v1/reports/questions/${question.id}?${filtersQuery(filters, { by: split?.id })}`,
       }
@@ -164,19 +172,20 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/reports/areas', async (request, reply) =>
     reportPage(request, reply, 'areas', async (query, teams) => {
-      const filters = parseFilters(app.deps, query, teams)
+      const filters = filtersOf(request, { ...query, area: query.area ?? 'country' }, teams)
       const level = requireLevel(query.level)
       const question = requireQuestion(query.question ?? 'meetingKind')
-      const table = await areaReport(app.deps, filters, teams, level, question, request.lang)
+      const report = await areaReport(app.deps, filters, teams, level, question, request.lang)
       return {
-        ...common(request, 'areas', filters, teams),
-        filters: filterView(filters, teams, currentYear(), request.lang),
+        ...common(request, 'areas', filters, teams, report.origin),
+        filters: filterForm(request, filters, teams, { area: false }),
         action: '/reports/areas',
         levels: COMPARISON_LEVELS.map((l) => ({ value: l, label: translate(request.lang, `reports.levels.${l}`), selected: l === level })),
         questionOptions: questionDimensions()
           .filter((d) => !(d.kind === 'single' && d.source.type === 'question' && d.source.question.type === 'municipality'))
           .map((d) => ({ value: d.id, label: dimensionLabel(d, request.lang), selected: d.id === question.id })),
-        table: tableView(table, request.lang, threshold),
+        table: report.table ? tableView(report.table, request.lang) : null,
+        notice: noticeOf(report.notice, request.lang),
         apiHref: `/api/v1/reports/areas?${filtersQuery(filters, { level, question: question.id })}`,
       }
     }),
@@ -184,16 +193,16 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/reports/activity', async (request, reply) =>
     reportPage(request, reply, 'activity', async (query, teams) => {
-      const filters = parseFilters(app.deps, query, teams)
+      const filters = filtersOf(request, query, teams)
       if (filters.area.level === 'municipality') throw new ValidationError([{ field: 'area', code: 'not_by_municipality' }])
       const years = activityYears(app.deps)
-      const report = await activityReport(app.deps, teamIdsInArea(filters.area, teams), years, request.lang)
+      const report = await activityReport(app.deps, filters.area, teams, years, request.lang, ownTeam(request))
       return {
-        ...common(request, 'activity', filters, teams),
+        ...common(request, 'activity', filters, teams, report.origin),
         filterSummary: areaLabel(filters.area, teams, request.lang),
-        filters: filterView(filters, teams, currentYear(), request.lang, { kind: false, period: false }),
+        filters: filterForm(request, filters, teams, { kind: false, period: false }),
         action: '/reports/activity',
-        tables: [report.meetings, report.participants, report.refusals].map((t) => tableView(t, request.lang, threshold)),
+        tables: [report.meetings, report.participants, report.refusals].map((t) => tableView(t, request.lang)),
         apiHref: `/api/v1/reports/activity?${filtersQuery(filters).replace(/^period=[^&]*&?/, '')}`,
       }
     }),
@@ -206,10 +215,12 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
       const yearOptions = years.map((y) => ({ value: String(y), label: String(y), selected: y === year }))
       const base = { ...common(request, 'annual', null, teams), teamOptions, yearOptions, action: '/reports/annual' }
       if (!team) return { ...base, noTeams: true }
-      const report = await annualReport(app.deps, team, year, teams, request.lang)
-      const cell = (c: Parameters<typeof cellView>[0]) => cellView(c, request.lang, threshold)
+      const report = await annualReport(app.deps, team, year, teams, request.lang, ownTeam(request))
+      const cell = (c: Parameters<typeof cellView>[0]) => cellView(c, request.lang)
       return {
         ...base,
+        publication: publicationOf(app.deps, report.origin, request.lang),
+        notice: noticeOf(report.notice, request.lang),
         teamName: team.name,
         year,
         figures: [
@@ -219,12 +230,24 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
           { key: 'under_15', cell: cell(report.overview.under15), share: formatShare(report.overview.under15Share, request.lang) },
           { key: 'referred', cell: cell(report.overview.referred), share: formatShare(report.overview.referredShare, request.lang) },
         ],
-        medianResponseDays: report.overview.medianResponseDays,
-        trend: tableView(report.overview.trend, request.lang, threshold, null),
-        tables: report.tables.map((t) => tableView(t, request.lang, threshold, null)),
-        activityTables: [report.activity.meetings, report.activity.participants, report.activity.refusals].map((t) => tableView(t, request.lang, threshold, null)),
+        trend: tableView(report.overview.trend, request.lang, null),
+        tables: report.tables.map((t) => tableView(t, request.lang, null)),
+        activityTables: [report.activity.meetings, report.activity.participants, report.activity.refusals].map((t) => tableView(t, request.lang, null)),
         apiHref: `/api/v1/reports/annual?team=${team.id}&year=${year}`,
       }
     }),
   )
+
+  app.get('/reports/about', async (request, reply) => {
+    const method = methodOf(app.deps.config.publication)
+    return reply.page('reports/about', {
+      titleKey: 'reports.about.title',
+      reportNav: REPORT_PAGES.map((p) => ({ href: p === 'overview' ? '/reports' : p === 'questions' ? '/reports/questions' : `/reports/${p}`, label: translate(request.lang, `reports.pages.${p}`), current: p === 'about' })),
+      k: method.threshold,
+      kMinus: method.threshold - 1,
+      d: method.maxNoise,
+      v: method.noiseVariance,
+      min: method.minForms,
+    })
+  })
 }

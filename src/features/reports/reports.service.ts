@@ -1,6 +1,7 @@
 // The reports: filters from the URL, then the overview, a question's table (optionally split by a
-// second question), the area comparison, team activity and a team's annual report. Every number
-// goes through report-table.ts or disclosure.ts on its way out.
+// second question), the area comparison, team activity and a team's annual report. A reader's own
+// team is counted live and exactly; everything else is read from the latest release (report-source.ts),
+// whose answer tables were protected when their period closed. Nothing here computes a protected number.
 import { ValidationError, type FieldError } from '../../errors.js'
 import type { Lang } from '../../i18n/index.js'
 import { translate } from '../../i18n/index.js'
@@ -8,41 +9,42 @@ import { monthOf } from '../../lib/months.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import { policeDepartments, wellbeingCounties } from '../../regions/index.js'
 import { monthLabel } from '../forms/form-view.js'
-import { protectOneWay, publishedShare, statisticVisible, type DisclosureRules, type ProtectedCount } from './disclosure.js'
-import {
-  areaDimension,
-  findQuestionDimension,
-  findSplitDimension,
-  questionDimensions,
-  type AreaLevel,
-  type Dimension,
-  type SingleValuedDimension,
-} from './report-dimensions.js'
-import {
-  EARLIEST_YEAR,
-  monthRange,
-  monthsOf,
-  parseArea,
-  parsePeriod,
-  type Area,
-  type MeetingKindFilter,
-  type ReportFilters,
-  type ReportQuery,
-} from './report-filters.js'
+import type { ReleaseRow } from '../publication/publication.repository.js'
+import { publishedCount, publishedShare, WITHHELD, type ProtectedCount } from './protected-count.js'
+import { findQuestionDimension, findSplitDimension, questionDimensions, type Dimension, type SingleValuedDimension } from './report-dimensions.js'
+import { EARLIEST_YEAR, monthsOf, parseArea, parsePeriod, type Area, type MeetingKindFilter, type ReportFilters, type ReportQuery } from './report-filters.js'
 import { areaName, categoriesOf, dimensionLabel } from './report-labels.js'
-import { buildTable, countLookup, type Category, type ReportTable } from './report-table.js'
-import { countAsked, countForms, countOverview } from './report-counts.js'
-import { countActivity, listAllTeams, type FormScope } from './reports.repository.js'
-
-export function disclosureRules(deps: AppDeps): DisclosureRules {
-  return { threshold: deps.config.disclosureThreshold }
-}
+import { answerData, monthScope, sourceFor, splitData, type AnswerData, type Notice, type Source } from './report-source.js'
+import { buildTable, type Category, type ReportTable } from './report-table.js'
+import {
+  countTeamActivity,
+  countTeamVolumes,
+  listAllTeams,
+  releasedActivity,
+  releasedVolumes,
+  releasedVolumesByArea,
+  type ActivityTotalsRow,
+  type VolumeRow,
+} from './reports.repository.js'
 
 export interface TeamRef {
   readonly id: string
   readonly name: string
   readonly county: string
   readonly police: string
+}
+
+/** What a report was read from: the reader's own team (exact, live) or a release. */
+export interface ReportOrigin {
+  readonly source: 'team' | 'release' | 'none'
+  readonly release: { readonly id: number; readonly throughMonth: string; readonly madeAt: Date } | null
+}
+
+function originOf(source: Source | null): ReportOrigin {
+  if (!source) return { source: 'none', release: null }
+  if (source.type === 'team') return { source: 'team', release: null }
+  const { id, throughMonth, madeAt } = source.release
+  return { source: 'release', release: { id, throughMonth, madeAt } }
 }
 
 /** Filters from the query; a missing one takes its default, a value off the grid is a 400. */
@@ -57,29 +59,9 @@ export function parseFilters(deps: AppDeps, query: ReportQuery, teams: readonly 
   return { period: period!, area: area!, kind: (query.kind ?? 'all') as MeetingKindFilter }
 }
 
-export function teamIdsInArea(area: Area, teams: readonly TeamRef[]): string[] | null {
-  switch (area.level) {
-    case 'country':
-    case 'municipality':
-      return null
-    case 'county':
-      return teams.filter((t) => t.county === area.code).map((t) => t.id)
-    case 'police':
-      return teams.filter((t) => t.police === area.code).map((t) => t.id)
-    case 'team':
-      return [area.code]
-  }
-}
-
-export function scopeOf(filters: ReportFilters, teams: readonly TeamRef[]): FormScope {
-  const { from, to } = monthRange(filters.period)
-  return {
-    from,
-    to,
-    teamIds: teamIdsInArea(filters.area, teams),
-    municipality: filters.area.level === 'municipality' ? filters.area.code : null,
-    meetingKind: filters.kind === 'all' ? null : filters.kind,
-  }
+/** A team member's reports open on their own team; everybody else's on the whole country. */
+export function defaultAreaFor(ownTeamId: string | null): Area {
+  return ownTeamId ? { level: 'team', code: ownTeamId } : { level: 'country' }
 }
 
 export async function loadTeams(deps: AppDeps): Promise<TeamRef[]> {
@@ -88,91 +70,73 @@ export async function loadTeams(deps: AppDeps): Promise<TeamRef[]> {
 
 const teamNameMap = (teams: readonly TeamRef[]) => new Map(teams.map((t) => [t.id, t.name]))
 
+function volumeArea(area: Area): Parameters<typeof releasedVolumes>[2] | null {
+  return area.level === 'municipality' ? null : area
+}
+
+async function volumesFor(deps: AppDeps, source: Source, filters: ReportFilters): Promise<VolumeRow[]> {
+  if (source.type === 'team') return countTeamVolumes(deps.db, source.teamId, monthScope(filters))
+  const area = volumeArea(filters.area)
+  if (!area) throw new ValidationError([{ field: 'area', code: 'not_by_municipality' }])
+  return releasedVolumes(deps.db, source.release.id, area, monthScope(filters))
+}
+
 // ---------------------------------------------------------------------------------------------
-// Overview
+// Overview: the volumes (exact), and two published shares when the period's tables are out
 
 export interface OverviewReport {
+  readonly origin: ReportOrigin
   readonly forms: ProtectedCount
   readonly firstMeetings: ProtectedCount
   readonly followUps: ProtectedCount
   readonly under15: ProtectedCount
-  readonly fifteenPlus: ProtectedCount
   readonly referred: ProtectedCount
-  readonly notReferred: ProtectedCount
   readonly firstMeetingsShare: number | null
   readonly under15Share: number | null
   readonly referredShare: number | null
-  /** Median working days from the notification to the first meeting; null when too few forms. */
-  readonly medianResponseDays: number | null
   readonly trend: ReportTable
 }
 
-export function median(histogram: readonly { days: number; forms: number }[]): number | null {
-  const sorted = [...histogram].sort((a, b) => a.days - b.days)
-  const n = sorted.reduce((sum, h) => sum + h.forms, 0)
-  if (n === 0) return null
-  const valueAt = (rank: number) => {
-    let seen = 0
-    for (const h of sorted) {
-      seen += h.forms
-      if (seen > rank) return h.days
-    }
-    return sorted[sorted.length - 1]!.days
-  }
-  return n % 2 === 1 ? valueAt((n - 1) / 2) : (valueAt(n / 2 - 1) + valueAt(n / 2)) / 2
-}
+const UNDER_15_BANDS = ['under_12', '12_14']
 
-export async function overviewReport(
-  deps: AppDeps,
-  filters: ReportFilters,
-  teams: readonly TeamRef[],
-  lang: Lang,
-  options: { hideForms?: boolean } = {},
-): Promise<OverviewReport> {
-  const rules = disclosureRules(deps)
-  const scope = scopeOf(filters, teams)
-  const counts = await countOverview(deps.db, scope)
+export async function overviewReport(deps: AppDeps, filters: ReportFilters, teams: readonly TeamRef[], lang: Lang, ownTeamId: string | null): Promise<OverviewReport> {
+  const source = await sourceFor(deps, filters.area, ownTeamId)
+  const volumes = source ? await volumesFor(deps, source, filters) : []
   const months = monthsOf(filters.period)
-  const get = (map: ReadonlyMap<string, number>, key: string) => map.get(key) ?? 0
-  const trendCounts = countLookup(months.map((m) => ({ row: m, split: '', forms: get(counts.byMonth, m) })))
-  // the number of forms is the total of all four tables: hidden in one, it is hidden in all, and
-  // each is protected again around it, so that no table gives it away
-  const protectAll = (hideTotal: boolean) => ({
-    kinds: protectOneWay([get(counts.byKind, 'first'), get(counts.byKind, 'follow_up')], rules, { hideTotal }),
-    ages: protectOneWay([get(counts.under15, 'yes'), get(counts.under15, 'no')], rules, { hideTotal }),
-    referral: protectOneWay([get(counts.referred, 'yes'), get(counts.referred, 'no')], rules, { hideTotal }),
-    trend: buildTable(
-      {
-        id: 'trend',
-        title: translate(lang, 'reports.overview.trend_title'),
-        multipleChoice: false,
-        rowHeading: translate(lang, 'reports.month'),
-        rows: months.map((m) => ({ code: m, label: monthLabel(m, lang) })),
-        totalLabel: translate(lang, 'reports.total'),
-        hideTotal,
-      },
-      trendCounts,
-      rules,
-    ),
-  })
-  const first = protectAll(options.hideForms ?? false)
-  const totalHidden = [first.kinds.total, first.ages.total, first.referral.total, first.trend.totals.total].some((c) => c.status !== 'published')
-  const { kinds, ages, referral, trend } = totalHidden && !options.hideForms ? protectAll(true) : first
-  const forms = trend.totals.total
-  const firstMeetings = kinds.cells[0]!
-  const nResponse = counts.responseDays.reduce((sum, r) => sum + r.forms, 0)
+  const sum = (keep: (v: VolumeRow) => boolean) => volumes.filter(keep).reduce((s, v) => s + v.forms, 0)
+  const forms = publishedCount(sum(() => true))
+  const firstMeetings = publishedCount(sum((v) => v.kind === 'first'))
+  const followUps = publishedCount(sum((v) => v.kind === 'follow_up'))
+  const fromTable = async (question: string, codes: readonly string[]): Promise<ProtectedCount> => {
+    const dimension = findQuestionDimension(question)
+    if (!source || !dimension) return WITHHELD
+    const data = await answerData(deps, source, filters, dimension)
+    if (data.status === 'notice') return WITHHELD
+    return publishedCount(codes.reduce((s, c) => s + (data.values.get(c) ?? 0), 0))
+  }
+  const under15 = await fromTable('age', UNDER_15_BANDS)
+  const referred = await fromTable('referredOnward', ['yes'])
+  const trend = buildTable(
+    {
+      id: 'trend',
+      title: translate(lang, 'reports.overview.trend_title'),
+      multipleChoice: false,
+      rowHeading: translate(lang, 'reports.month'),
+      rows: months.map((m) => ({ code: m, label: monthLabel(m, lang) })),
+      totalLabel: translate(lang, 'reports.total'),
+    },
+    { cell: (row) => publishedCount(sum((v) => v.month === row)), columnTotal: () => forms },
+  )
   return {
+    origin: originOf(source),
     forms,
     firstMeetings,
-    followUps: kinds.cells[1]!,
-    under15: ages.cells[0]!,
-    fifteenPlus: ages.cells[1]!,
-    referred: referral.cells[0]!,
-    notReferred: referral.cells[1]!,
+    followUps,
+    under15,
+    referred,
     firstMeetingsShare: publishedShare(firstMeetings, forms),
-    under15Share: publishedShare(ages.cells[0]!, forms),
-    referredShare: publishedShare(referral.cells[0]!, forms),
-    medianResponseDays: statisticVisible(nResponse, rules) ? median(counts.responseDays) : null,
+    under15Share: publishedShare(under15, forms),
+    referredShare: publishedShare(referred, forms),
     trend,
   }
 }
@@ -198,39 +162,31 @@ function totalLabel(question: Dimension, lang: Lang): string {
   return translate(lang, 'reports.total')
 }
 
-async function questionTable(
-  deps: AppDeps,
-  scope: FormScope,
-  question: Dimension,
-  split: SingleValuedDimension | null,
-  teams: readonly TeamRef[],
-  lang: Lang,
-  columnsOverride?: readonly Category[],
-  hideTotal = false,
-): Promise<ReportTable> {
-  const names = teamNameMap(teams)
-  const [counts, baseOf] = await Promise.all([
-    countForms(deps.db, scope, question, split),
-    question.kind === 'multiple' ? countAsked(deps.db, scope, question, split) : Promise.resolve(new Map<string, number>()),
-  ])
-  const columns = split ? (columnsOverride ?? categoriesOf(split, split.codes, lang, names)) : []
+const valueOf = (values: ReadonlyMap<string, number>, code: string) => publishedCount(values.get(code) ?? 0)
+
+/** The table of one question's counts, from exact or published values. */
+function answerTable(question: Dimension, data: AnswerData & { status: 'exact' | 'published' }, teams: readonly TeamRef[], lang: Lang, id = question.id): ReportTable {
+  const isMunicipality = question.kind === 'single' && question.source.type === 'question' && question.source.question.type === 'municipality'
   return buildTable(
     {
-      id: question.id,
+      id,
       title: dimensionLabel(question, lang),
       multipleChoice: question.kind === 'multiple',
       rowHeading: dimensionLabel(question, lang),
-      rows: categoriesOf(question, question.codes, lang, names),
-      columnHeading: split ? dimensionLabel(split, lang) : null,
-      columns,
+      rows: categoriesOf(question, question.codes, lang, teamNameMap(teams)),
       totalLabel: totalLabel(question, lang),
-      dropEmptyRows: question.kind === 'single' && question.source.type === 'question' && question.source.question.type === 'municipality',
-      hideTotal,
+      dropEmptyRows: isMunicipality,
     },
-    countLookup(counts),
-    disclosureRules(deps),
-    (column) => baseOf.get(column) ?? 0,
+    { cell: (row) => valueOf(data.values, row), columnTotal: () => publishedCount(data.base ?? data.forms) },
   )
+}
+
+export interface QuestionReport {
+  readonly origin: ReportOrigin
+  readonly table: ReportTable | null
+  readonly notice: Notice | null
+  /** split answers whose column is not published */
+  readonly withheldColumns: readonly string[]
 }
 
 export async function questionReport(
@@ -240,143 +196,179 @@ export async function questionReport(
   question: Dimension,
   split: SingleValuedDimension | null,
   lang: Lang,
-): Promise<ReportTable> {
-  return questionTable(deps, scopeOf(filters, teams), question, split, teams, lang)
+  ownTeamId: string | null,
+): Promise<QuestionReport> {
+  const source = await sourceFor(deps, filters.area, ownTeamId)
+  const origin = originOf(source)
+  if (!source) return { origin, table: null, notice: { code: 'no_release' }, withheldColumns: [] }
+  if (!split) {
+    const data = await answerData(deps, source, filters, question)
+    if (data.status === 'notice') return { origin, table: null, notice: data.notice, withheldColumns: [] }
+    return { origin, table: answerTable(question, data, teams, lang), notice: null, withheldColumns: [] }
+  }
+  const data = await splitData(deps, source, filters, question, split)
+  if (data.status === 'notice') return { origin, table: null, notice: data.notice, withheldColumns: [] }
+  const names = teamNameMap(teams)
+  const columns = categoriesOf(split, split.codes, lang, names)
+  const shown = columns.filter((c) => !data.withheld.includes(c.code))
+  const table = buildTable(
+    {
+      id: question.id,
+      title: dimensionLabel(question, lang),
+      multipleChoice: question.kind === 'multiple',
+      rowHeading: dimensionLabel(question, lang),
+      rows: categoriesOf(question, question.codes, lang, names),
+      columnHeading: dimensionLabel(split, lang),
+      columns: shown,
+      totalLabel: totalLabel(question, lang),
+      dropEmptyRows: question.kind === 'single' && question.source.type === 'question' && question.source.question.type === 'municipality',
+    },
+    {
+      cell: (row, column) => publishedCount(data.columns.get(column)?.get(row) ?? 0),
+      rowTotal: (row) => publishedCount(data.rowTotals.get(row) ?? 0),
+      columnTotal: (column) => publishedCount(column === '' ? (data.base ?? data.forms) : (data.columnTotals.get(column) ?? 0)),
+    },
+  )
+  return { origin, table, notice: null, withheldColumns: columns.filter((c) => data.withheld.includes(c.code)).map((c) => c.label) }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Area comparison: areas as rows, a question's answers as columns, the whole selection as the total
+// Area comparison: areas as rows, a question's answers as columns, each row that area's own table
 
-export const COMPARISON_LEVELS = ['team', 'county', 'police', 'municipality'] as const satisfies readonly AreaLevel[]
+export const COMPARISON_LEVELS = ['team', 'county', 'police'] as const
+export type ComparisonLevel = (typeof COMPARISON_LEVELS)[number]
 
-export function requireLevel(level: string | undefined): AreaLevel {
+export function requireLevel(level: string | undefined): ComparisonLevel {
   const found = COMPARISON_LEVELS.find((l) => l === (level ?? 'county'))
   if (!found) throw new ValidationError([{ field: 'level', code: 'invalid_choice' }])
   return found
 }
 
-function areaCodes(level: AreaLevel, filters: ReportFilters, teams: readonly TeamRef[]): string[] {
-  const teamIds = teamIdsInArea(filters.area, teams)
-  const inScope = teamIds === null ? teams : teams.filter((t) => teamIds.includes(t.id))
+function areaCodes(level: ComparisonLevel, teams: readonly TeamRef[]): Category[] {
   switch (level) {
     case 'team':
-      return inScope.map((t) => t.id)
+      return teams.map((t) => ({ code: t.id, label: t.name }))
     case 'county':
-      return filters.area.level === 'country' ? wellbeingCounties.map((c) => c.code) : [...new Set(inScope.map((t) => t.county))]
+      return wellbeingCounties.map((c) => ({ code: c.code, label: '' }))
     case 'police':
-      return filters.area.level === 'country' ? policeDepartments.map((d) => d.code) : [...new Set(inScope.map((t) => t.police))]
-    case 'municipality':
-      return areaDimension('municipality').codes.slice()
+      return policeDepartments.map((d) => ({ code: d.code, label: '' }))
   }
 }
 
-/** Rows become columns and columns rows, totals with them. */
-function transpose(table: ReportTable, rowHeading: string, columnHeading: string, totalLabel: string): ReportTable {
-  const grand = table.totals.total
-  return {
-    ...table,
-    rowHeading,
-    columnHeading,
-    columns: table.rows.map((r) => ({ code: r.code, label: r.label })),
-    rows: table.columns.map((c, j) => ({
-      code: c.code,
-      label: c.label,
-      counts: table.rows.map((r) => r.counts[j]!),
-      total: table.totals.counts[j]!,
-      share: publishedShare(table.totals.counts[j]!, grand),
-    })),
-    totals: { label: totalLabel, counts: table.rows.map((r) => r.total), total: grand },
-  }
+export interface AreaReport {
+  readonly origin: ReportOrigin
+  readonly table: ReportTable | null
+  readonly notice: Notice | null
 }
 
-export async function areaReport(
-  deps: AppDeps,
-  filters: ReportFilters,
-  teams: readonly TeamRef[],
-  level: AreaLevel,
-  question: Dimension,
-  lang: Lang,
-): Promise<ReportTable> {
-  const scope = scopeOf(filters, teams)
-  const area = areaDimension(level)
-  const names = teamNameMap(teams)
-  const areas = categoriesOf(area, areaCodes(level, filters, teams), lang, names)
-  const areaHeading = translate(lang, `reports.levels.${level}`)
-  const selectionLabel = translate(lang, filters.area.level === 'country' ? 'reports.whole_country' : 'reports.whole_selection')
-  if (question.kind === 'multiple') {
-    // options as rows and areas as columns is the shape disclosure control knows; then turn it round
-    let table = await questionTable(deps, scope, question, area, teams, lang, areas)
-    if (level === 'municipality') table = dropEmptyColumns(table)
-    return transpose(table, areaHeading, dimensionLabel(question, lang), selectionLabel)
+/**
+ * One question for every area of a level in the latest release: each row is that area's own published
+ * table, so a row reads the same here as on the area's own page. A team's own row is never exact here:
+ * the comparison is of published figures.
+ */
+export async function areaReport(deps: AppDeps, filters: ReportFilters, teams: readonly TeamRef[], level: ComparisonLevel, question: Dimension, lang: Lang): Promise<AreaReport> {
+  const source = await sourceFor(deps, { level: 'country' }, null)
+  const origin = originOf(source)
+  if (!source || source.type !== 'release') return { origin, table: null, notice: { code: 'no_release' } }
+  if (filters.period.type === 'month') return { origin, table: null, notice: { code: 'by_month' } }
+  if (filters.kind !== 'all') return { origin, table: null, notice: { code: 'by_kind' } }
+  if (level === 'team' && filters.period.type === 'quarter') return { origin, table: null, notice: { code: 'team_by_quarter' } }
+  const areas = areaCodes(level, teams)
+    .map((a) => ({ code: a.code, label: level === 'team' ? a.label : areaName(level, a.code, lang) }))
+    .sort((a, b) => a.label.localeCompare(b.label, lang === 'sv' ? 'sv' : 'fi'))
+  const volumes = await releasedVolumesByArea(deps.db, source.release.id, level, monthScope(filters))
+  const rows = new Map<string, AnswerData>()
+  for (const area of areas) {
+    if (!volumes.get(area.code)) continue
+    rows.set(area.code, await answerData(deps, source, { ...filters, area: { level, code: area.code } }, question))
   }
-  const counts = await countForms(deps.db, scope, area, question)
-  return buildTable(
+  const country = await answerData(deps, source, { ...filters, area: { level: 'country' } }, question)
+  const columns = categoriesOf(question, question.codes, lang, teamNameMap(teams)).filter((c) => !(question.kind === 'single' && question.source.type === 'question' && question.source.question.type === 'municipality'))
+  const cellOf = (data: AnswerData | undefined, code: string): ProtectedCount => (!data || data.status === 'notice' ? WITHHELD : valueOf(data.values, code))
+  const totalOf = (data: AnswerData | undefined): ProtectedCount => (!data || data.status === 'notice' ? WITHHELD : publishedCount(data.base ?? data.forms))
+  const table = buildTable(
     {
       id: `${question.id}-by-${level}`,
       title: dimensionLabel(question, lang),
-      multipleChoice: false,
-      rowHeading: areaHeading,
-      rows: areas,
+      multipleChoice: question.kind === 'multiple',
+      rowHeading: translate(lang, `reports.levels.${level}`),
+      rows: areas.filter((a) => rows.has(a.code)),
       columnHeading: dimensionLabel(question, lang),
-      columns: categoriesOf(question, question.codes, lang, names),
-      totalLabel: selectionLabel,
-      dropEmptyRows: level === 'municipality',
+      columns,
+      totalLabel: translate(lang, 'reports.whole_country'),
     },
-    countLookup(counts),
-    disclosureRules(deps),
+    {
+      cell: (row, column) => cellOf(rows.get(row), column),
+      rowTotal: (row) => totalOf(rows.get(row)),
+      columnTotal: (column) => (column === '' ? totalOf(country) : cellOf(country, column)),
+    },
   )
-}
-
-/** Municipalities without forms make a table hundreds of columns wide; their zeros say nothing. */
-function dropEmptyColumns(table: ReportTable): ReportTable {
-  const keep = table.columns.map((_, j) => table.totals.counts[j]!.value !== 0)
-  return {
-    ...table,
-    columns: table.columns.filter((_, j) => keep[j]),
-    rows: table.rows.map((r) => ({ ...r, counts: r.counts.filter((_, j) => keep[j]) })),
-    totals: { ...table.totals, counts: table.totals.counts.filter((_, j) => keep[j]) },
-  }
+  return { origin, table, notice: null }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Team activity per year
+// Team activity per year: volumes, exact
 
 export interface ActivityReport {
+  readonly origin: ReportOrigin
   readonly meetings: ReportTable
   readonly participants: ReportTable
   readonly refusals: ReportTable
 }
 
-export async function activityReport(
-  deps: AppDeps,
-  teamIds: readonly string[] | null,
-  years: readonly number[],
-  lang: Lang,
-): Promise<ActivityReport> {
-  const rules = disclosureRules(deps)
-  const rows = await countActivity(deps.db, teamIds, Math.min(...years), Math.max(...years))
-  const value = (year: number, keep: (r: (typeof rows)[number]) => boolean, field: 'records' | 'participants') =>
+export function teamIdsInArea(area: Area, teams: readonly TeamRef[]): string[] | null {
+  switch (area.level) {
+    case 'country':
+    case 'municipality':
+      return null
+    case 'county':
+      return teams.filter((t) => t.county === area.code).map((t) => t.id)
+    case 'police':
+      return teams.filter((t) => t.police === area.code).map((t) => t.id)
+    case 'team':
+      return [area.code]
+  }
+}
+
+export async function activityReport(deps: AppDeps, area: Area, teams: readonly TeamRef[], years: readonly number[], lang: Lang, ownTeamId: string | null): Promise<ActivityReport> {
+  const source = await sourceFor(deps, area, ownTeamId)
+  const from = Math.min(...years)
+  const to = Math.max(...years)
+  const rows: ActivityTotalsRow[] = !source
+    ? []
+    : source.type === 'team'
+      ? await countTeamActivity(deps.db, source.teamId, from, to)
+      : await releasedActivity(deps.db, source.release.id, teamIdsInArea(area, teams), from, to)
+  const value = (year: number, keep: (r: ActivityTotalsRow) => boolean, field: 'records' | 'participants') =>
     rows.filter((r) => r.year === year && keep(r)).reduce((s, r) => s + r[field], 0)
-  const yearRows = years.map((y) => ({ code: String(y), label: String(y) }))
-  const table = (id: string, columns: { code: string; keep: (r: (typeof rows)[number]) => boolean; field: 'records' | 'participants' }[]) =>
+  // oldest first, and only years with something recorded (or the current one)
+  const shownYears = [...years].sort((a, b) => a - b).filter((y, i, all) => i === all.length - 1 || rows.some((r) => r.year === y))
+  const table = (id: string, columns: { code: string; keep: (r: ActivityTotalsRow) => boolean; field: 'records' | 'participants' }[]) =>
     buildTable(
       {
         id,
         title: translate(lang, `reports.activity.${id}_title`),
         multipleChoice: false,
         rowHeading: translate(lang, 'reports.year'),
-        rows: yearRows,
+        rows: shownYears.map((y) => ({ code: String(y), label: String(y) })),
         columnHeading: null,
         columns: columns.map((c) => ({ code: c.code, label: translate(lang, `reports.activity.columns.${c.code}`) })),
         totalLabel: translate(lang, 'reports.total'),
       },
-      (row, column) => {
-        const c = columns.find((x) => x.code === column)!
-        return value(Number(row), c.keep, c.field)
+      {
+        cell: (row, column) => {
+          const c = columns.find((x) => x.code === column)!
+          return publishedCount(value(Number(row), c.keep, c.field))
+        },
+        rowTotal: (row) => publishedCount(columns.reduce((s, c) => s + value(Number(row), c.keep, c.field), 0)),
+        columnTotal: (column) => {
+          const chosen = column === '' ? columns : columns.filter((c) => c.code === column)
+          return publishedCount(shownYears.reduce((s, y) => s + chosen.reduce((t, c) => t + value(y, c.keep, c.field), 0), 0))
+        },
       },
-      rules,
     )
   return {
+    origin: originOf(source),
     meetings: table('meetings', [
       { code: 'coffee_meetings', keep: (r) => r.kind === 'coffee_meeting', field: 'records' },
       { code: 'stakeholder_meetings', keep: (r) => r.kind === 'stakeholder_meeting', field: 'records' },
@@ -400,7 +392,7 @@ export function activityYears(deps: AppDeps): number[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A team's annual report
+// A team's annual report: exact for the reader's own team, the published team-year tables otherwise
 
 export const ANNUAL_REPORT_QUESTIONS = [
   'gender',
@@ -434,35 +426,30 @@ export function chooseAnnualReport(
 }
 
 export interface AnnualReport {
+  readonly origin: ReportOrigin
   readonly team: TeamRef
   readonly year: number
   readonly overview: OverviewReport
   readonly tables: readonly ReportTable[]
+  readonly notice: Notice | null
   readonly activity: ActivityReport
 }
 
-export async function annualReport(deps: AppDeps, team: TeamRef, year: number, teams: readonly TeamRef[], lang: Lang): Promise<AnnualReport> {
+export async function annualReport(deps: AppDeps, team: TeamRef, year: number, teams: readonly TeamRef[], lang: Lang, ownTeamId: string | null): Promise<AnnualReport> {
   const filters: ReportFilters = { period: { type: 'year', year }, area: { level: 'team', code: team.id }, kind: 'all' }
-  const scope = scopeOf(filters, teams)
+  const overview = await overviewReport(deps, filters, teams, lang, ownTeamId)
   const questions = ANNUAL_REPORT_QUESTIONS.map((id) => questionDimensions().find((d) => d.id === id)).filter((d): d is Dimension => d !== undefined)
-  // One page, one number of forms: every table's total (or a multiple choice's base) is that number,
-  // except a follow-up question's, which is the count of the answer that shows it. A number hidden in
-  // one table is hidden in all of them, and each table is protected again around it.
-  const build = async (hideForms: boolean) => {
-    const overview = await overviewReport(deps, filters, teams, lang, { hideForms })
-    const hidden = (count: ProtectedCount) => count.status !== 'published'
-    const totalHidden = (q: Dimension) =>
-      q.kind === 'multiple' && q.question.showWhen ? q.question.showWhen.question === 'referredOnward' && hidden(overview.referred) : hidden(overview.forms)
-    const tables = await Promise.all(questions.map((q) => questionTable(deps, scope, q, null, teams, lang, undefined, totalHidden(q))))
-    return { overview, tables }
+  const source = await sourceFor(deps, filters.area, ownTeamId)
+  const tables: ReportTable[] = []
+  let notice: Notice | null = source ? null : { code: 'no_release' }
+  for (const question of questions) {
+    if (!source || notice) break
+    const data = await answerData(deps, source, filters, question)
+    if (data.status === 'notice') notice = data.notice
+    else tables.push(answerTable(question, data, teams, lang))
   }
-  const sharesForms = (q: Dimension) => !(q.kind === 'multiple' && q.question.showWhen)
-  let built = await build(false)
-  const hiddenByATable = built.tables.some((t, i) => sharesForms(questions[i]!) && t.totals.total.status !== 'published')
-  if (hiddenByATable && built.overview.forms.status === 'published') built = await build(true)
-  const { overview, tables } = built
-  const activity = await activityReport(deps, [team.id], [year], lang)
-  return { team, year, overview, tables, activity }
+  const activity = await activityReport(deps, filters.area, teams, [year], lang, ownTeamId)
+  return { origin: originOf(source), team, year, overview, tables: notice ? [] : tables, notice, activity }
 }
 
 export function areaLabel(area: Area, teams: readonly TeamRef[], lang: Lang): string {
@@ -475,3 +462,5 @@ export function areaLabel(area: Area, teams: readonly TeamRef[], lang: Lang): st
       return areaName(area.level, area.code, lang)
   }
 }
+
+export type { ReleaseRow }

@@ -1,0 +1,180 @@
+// Which groups of forms ("aggregates": a period and an area) get protected answer tables, and which
+// are withheld. Pure.
+//
+// The cell-key method gives the same published value to the same set of forms. So when two published
+// aggregates differ by only a few forms, every cell those forms are not in has exactly the same set
+// in both, and the same value: comparing the two tables cell by cell would show which answers the few
+// forms gave. The rules below keep every such difference either empty or a group of at least
+// `minForms` forms, even after a reader takes away the forms of any one team (a team's members know
+// their own team's forms exactly, and may file forms of their own to pad a difference):
+//
+//   a group G of forms is safe when |G| = 0, or |G| >= minForms and, for every team t,
+//   |G minus t's forms| is 0 or >= minForms;
+//   an aggregate is published only when its own forms are a safe group, and for every other
+//   published aggregate it overlaps, both differences (A \ B and B \ A) are safe groups.
+//
+// Aggregates are decided once, in a fixed order (larger areas and whole years first), and a decision
+// never changes: a later candidate that conflicts with an earlier one is withheld.
+
+export interface Atom {
+  /** YYYY-MM */
+  readonly month: string
+  readonly teamId: string
+  /** the wellbeing services county and police department recorded when the forms were filed */
+  readonly county: string
+  readonly police: string
+  /** the release the forms entered */
+  readonly release: number
+  readonly forms: number
+}
+
+export type GridPeriod = { readonly type: 'year'; readonly year: number } | { readonly type: 'quarter'; readonly year: number; readonly quarter: number }
+export type GridArea =
+  | { readonly level: 'country' }
+  | { readonly level: 'county' | 'police' | 'team'; readonly code: string }
+
+export interface Aggregate {
+  readonly key: string
+  readonly period: GridPeriod
+  readonly area: GridArea
+  /** forms that entered releases up to this one are in the aggregate; later ones never are */
+  readonly cutoff: number
+}
+
+export type WithheldReason = 'too_few_forms' | 'one_team' | 'close_to_other'
+export type Decision = { readonly status: 'published' } | { readonly status: 'withheld'; readonly reason: WithheldReason; readonly other?: string }
+
+export function periodKey(period: GridPeriod): string {
+  return period.type === 'year' ? String(period.year) : `${period.year}-Q${period.quarter}`
+}
+
+export function areaKey(area: GridArea): string {
+  return area.level === 'country' ? 'country' : `${area.level}:${area.code}`
+}
+
+export function aggregateKey(period: GridPeriod, area: GridArea): string {
+  return `${periodKey(period)}|${areaKey(area)}`
+}
+
+export function periodContains(period: GridPeriod, month: string): boolean {
+  const year = Number(month.slice(0, 4))
+  if (year !== period.year) return false
+  if (period.type === 'year') return true
+  return Math.ceil(Number(month.slice(5, 7)) / 3) === period.quarter
+}
+
+/** The last month (YYYY-MM) of a period: its tables can be made once this month has closed. */
+export function lastMonthOf(period: GridPeriod): string {
+  const month = period.type === 'year' ? 12 : period.quarter * 3
+  return `${period.year}-${String(month).padStart(2, '0')}`
+}
+
+export function areaContains(area: GridArea, atom: Atom): boolean {
+  switch (area.level) {
+    case 'country':
+      return true
+    case 'county':
+      return atom.county === area.code
+    case 'police':
+      return atom.police === area.code
+    case 'team':
+      return atom.teamId === area.code
+  }
+}
+
+export function aggregateContains(aggregate: Aggregate, atom: Atom): boolean {
+  return atom.release <= aggregate.cutoff && periodContains(aggregate.period, atom.month) && areaContains(aggregate.area, atom)
+}
+
+export type TeamCounts = ReadonlyMap<string, number>
+
+/** Why a group of forms (given as forms per team) is not safe, or null when it is. */
+export function unsafeGroup(teamCounts: TeamCounts, minForms: number): WithheldReason | null {
+  let total = 0
+  for (const n of teamCounts.values()) total += n
+  if (total === 0) return null
+  if (total < minForms) return 'too_few_forms'
+  for (const n of teamCounts.values()) {
+    const rest = total - n
+    if (rest !== 0 && rest < minForms) return 'one_team'
+  }
+  return null
+}
+
+function addTo(counts: Map<string, number>, team: string, n: number): void {
+  counts.set(team, (counts.get(team) ?? 0) + n)
+}
+
+/**
+ * Decides candidates in the order given, against the aggregates published before (whose decisions
+ * stand) and the candidates accepted before them in this call.
+ */
+export function decideAggregates(
+  candidates: readonly Aggregate[],
+  published: readonly Aggregate[],
+  atoms: readonly Atom[],
+  minForms: number,
+): Map<string, Decision> {
+  const live = atoms.filter((a) => a.forms > 0)
+  // which accepted aggregates each atom belongs to, so that overlaps are found without a full scan
+  const membersOf = new Map<Atom, Aggregate[]>()
+  const atomsOf = new Map<string, Atom[]>()
+  const accept = (aggregate: Aggregate, mine: Atom[]) => {
+    atomsOf.set(aggregate.key, mine)
+    for (const atom of mine) {
+      const list = membersOf.get(atom)
+      if (list) list.push(aggregate)
+      else membersOf.set(atom, [aggregate])
+    }
+  }
+  for (const aggregate of published) accept(aggregate, live.filter((atom) => aggregateContains(aggregate, atom)))
+
+  const decisions = new Map<string, Decision>()
+  for (const candidate of candidates) {
+    const mine = live.filter((atom) => aggregateContains(candidate, atom))
+    const own = new Map<string, number>()
+    for (const atom of mine) addTo(own, atom.teamId, atom.forms)
+    const ownReason = unsafeGroup(own, minForms)
+    if (ownReason) {
+      decisions.set(candidate.key, { status: 'withheld', reason: ownReason })
+      continue
+    }
+    const mineSet = new Set(mine)
+    const overlapping = new Set<Aggregate>()
+    for (const atom of mine) for (const other of membersOf.get(atom) ?? []) overlapping.add(other)
+    let conflict: Aggregate | undefined
+    for (const other of overlapping) {
+      const theirs = atomsOf.get(other.key)!
+      const theirSet = new Set(theirs)
+      const onlyMine = new Map<string, number>()
+      const onlyTheirs = new Map<string, number>()
+      for (const atom of mine) if (!theirSet.has(atom)) addTo(onlyMine, atom.teamId, atom.forms)
+      for (const atom of theirs) if (!mineSet.has(atom)) addTo(onlyTheirs, atom.teamId, atom.forms)
+      if (unsafeGroup(onlyMine, minForms) || unsafeGroup(onlyTheirs, minForms)) {
+        conflict = other
+        break
+      }
+    }
+    if (conflict) {
+      decisions.set(candidate.key, { status: 'withheld', reason: 'close_to_other', other: conflict.key })
+      continue
+    }
+    decisions.set(candidate.key, { status: 'published' })
+    accept(candidate, mine)
+  }
+  return decisions
+}
+
+/**
+ * Columns of a two-way table are groups too: a column (the forms with one answer of the split) is
+ * shown only when it is a safe group and so is the rest of the aggregate without it.
+ */
+export function publishedColumns(columns: ReadonlyMap<string, TeamCounts>, aggregate: TeamCounts, minForms: number): Set<string> {
+  const shown = new Set<string>()
+  for (const [code, counts] of columns) {
+    const rest = new Map(aggregate)
+    for (const [team, n] of counts) rest.set(team, (rest.get(team) ?? 0) - n)
+    if (!unsafeGroup(counts, minForms) && !unsafeGroup(rest, minForms)) shown.add(code)
+  }
+  return shown
+}

@@ -1,0 +1,212 @@
+// Releases in the database: the release rows, which forms entered which release, the forms grouped
+// into atoms (month, team, recorded areas, release) with their answer tallies (count and sum of
+// record keys), and the stored decisions, tables and exact volumes. Kysely only.
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
+import type { Database } from '../../db/schema.js'
+import { NOT_ASKED, type Dimension, type SingleValuedDimension } from '../reports/report-dimensions.js'
+import type { Atom } from './publication-grid.js'
+
+type Db = Kysely<Database> | Transaction<Database>
+
+const RELEASE_LOCK_KEY = 7_240_013 // one release is made at a time, across instances
+
+export async function lockReleases(trx: Transaction<Database>): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${sql.lit(RELEASE_LOCK_KEY)})`.execute(trx)
+}
+
+export interface ReleaseRow {
+  readonly id: number
+  /** YYYY-MM */
+  readonly throughMonth: string
+  readonly madeAt: Date
+  readonly madeBy: string | null
+  readonly method: unknown
+}
+
+function releaseQuery(db: Db) {
+  return db
+    .selectFrom('releases')
+    .select(['id', sql<string>`to_char(through_month, 'YYYY-MM')`.as('throughMonth'), 'made_at as madeAt', 'made_by as madeBy', 'method'])
+}
+
+export async function latestRelease(db: Db): Promise<ReleaseRow | undefined> {
+  return releaseQuery(db).orderBy('id', 'desc').limit(1).executeTakeFirst()
+}
+
+export async function listReleases(db: Db): Promise<ReleaseRow[]> {
+  return releaseQuery(db).orderBy('id', 'desc').execute()
+}
+
+export async function insertRelease(
+  trx: Transaction<Database>,
+  release: { id: number; throughMonth: string; madeAt: Date; madeBy: string | null; method: unknown },
+): Promise<void> {
+  await trx
+    .insertInto('releases')
+    .values({ id: release.id, through_month: `${release.throughMonth}-01`, made_at: release.madeAt, made_by: release.madeBy, method: JSON.stringify(release.method) })
+    .execute()
+}
+
+/** Forms of closed months, filed by the release's moment, that are in no release yet, enter this one. */
+export async function assignForms(trx: Transaction<Database>, releaseId: number, throughMonth: string, madeAt: Date): Promise<number> {
+  const result = await sql`
+    INSERT INTO release_forms (form_id, release_id)
+    SELECT f.id, ${releaseId}::integer FROM meeting_forms f
+     WHERE f.meeting_month <= ${`${throughMonth}-01`}::date AND f.created_at <= ${madeAt}
+       AND NOT EXISTS (SELECT 1 FROM release_forms r WHERE r.form_id = f.id)`.execute(trx)
+  return Number(result.numAffectedRows ?? 0)
+}
+
+/** The forms in releases, grouped into atoms. */
+export async function loadAtoms(db: Db): Promise<Atom[]> {
+  const rows = await sql<{ month: string; team_id: string; county: string; police: string; release_id: number; forms: string }>`
+    SELECT to_char(f.meeting_month, 'YYYY-MM') AS month, f.team_id, f.wellbeing_county AS county, f.police_department AS police,
+           r.release_id, count(*) AS forms
+      FROM meeting_forms f JOIN release_forms r ON r.form_id = f.id
+     GROUP BY 1, 2, 3, 4, 5`.execute(db)
+  return rows.rows.map((r) => ({ month: r.month, teamId: r.team_id, county: r.county, police: r.police, release: Number(r.release_id), forms: Number(r.forms) }))
+}
+
+const column = (name: string) => sql.ref(`f.${name}`)
+
+/** The code of a single-valued dimension for a form row `f`: a band for a number, "not asked" when not shown. */
+export function singleCodeSql(dimension: SingleValuedDimension): RawBuilder<string> {
+  const source = dimension.source
+  if (source.type === 'area') throw new Error('areas are not answers')
+  const question = source.question
+  if (question.type === 'integer') {
+    const cases = (question.bands ?? []).map((b) => sql`WHEN ${column(question.column)} BETWEEN ${sql.lit(b.from)} AND ${sql.lit(b.to)} THEN ${sql.lit(b.code)}`)
+    return sql<string>`CASE ${sql.join(cases, sql` `)} ELSE ${sql.lit(NOT_ASKED)} END`
+  }
+  return sql<string>`coalesce(${column(question.column)}::text, ${sql.lit(NOT_ASKED)})`
+}
+
+/** The code counting the forms a multiple-choice question was shown on (its base). */
+export const ASKED = '*asked'
+
+/** The answer codes of a dimension for a form row `f`, one row per code (a multiple choice adds ASKED). */
+function codesSql(dimension: Dimension): { from: RawBuilder<unknown>; code: RawBuilder<string> } {
+  if (dimension.kind === 'single') return { from: sql``, code: singleCodeSql(dimension) }
+  const name = column(dimension.question.column)
+  return {
+    from: sql`CROSS JOIN LATERAL unnest(array_append(${name}, ${sql.lit(ASKED)}::text)) AS answer(code)`,
+    code: sql<string>`answer.code`,
+  }
+}
+
+export interface AtomTally {
+  readonly month: string
+  readonly teamId: string
+  readonly county: string
+  readonly police: string
+  readonly release: number
+  /** the split's code, or '' when not split */
+  readonly split: string
+  readonly code: string
+  readonly forms: number
+  readonly keySum: bigint
+}
+
+/**
+ * Answer tallies of one dimension per atom (and split code), for the released forms of the given
+ * years: how many forms gave each answer, and the sum of their record keys.
+ */
+export async function tallyAnswers(db: Db, dimension: Dimension, years: readonly number[], split: SingleValuedDimension | null): Promise<AtomTally[]> {
+  if (years.length === 0) return []
+  const { from, code } = codesSql(dimension)
+  const splitCode = split ? singleCodeSql(split) : sql<string>`''`
+  // a multiple choice not shown on a form has no codes at all (array_append of null is {ASKED}: drop it)
+  const shown = dimension.kind === 'multiple' ? sql`AND ${column(dimension.question.column)} IS NOT NULL` : sql``
+  const rows = await sql<{ month: string; team_id: string; county: string; police: string; release_id: number; split: string; code: string; forms: string; key_sum: string }>`
+    SELECT to_char(f.meeting_month, 'YYYY-MM') AS month, f.team_id, f.wellbeing_county AS county, f.police_department AS police,
+           r.release_id, ${splitCode} AS split, ${code} AS code, count(*) AS forms, sum(f.record_key) AS key_sum
+      FROM meeting_forms f JOIN release_forms r ON r.form_id = f.id ${from}
+     WHERE extract(year FROM f.meeting_month) IN (${sql.join(years.map((y) => sql.lit(y)))}) ${shown}
+     GROUP BY 1, 2, 3, 4, 5, 6, 7`.execute(db)
+  return rows.rows.map((r) => ({
+    month: r.month,
+    teamId: r.team_id,
+    county: r.county,
+    police: r.police,
+    release: Number(r.release_id),
+    split: r.split,
+    code: r.code,
+    forms: Number(r.forms),
+    keySum: BigInt(r.key_sum),
+  }))
+}
+
+export interface AggregateRow {
+  readonly key: string
+  readonly releaseId: number
+  readonly period: string
+  readonly area: string
+  readonly forms: number
+  readonly status: 'published' | 'withheld'
+  readonly reason: string | null
+  readonly cutoff: number
+}
+
+export async function listAggregates(db: Db): Promise<AggregateRow[]> {
+  return db
+    .selectFrom('release_aggregates')
+    .select(['aggregate_key as key', 'release_id as releaseId', 'period', 'area', 'forms', 'status', 'reason', 'cutoff_release as cutoff'])
+    .execute()
+}
+
+export async function insertAggregates(trx: Transaction<Database>, rows: readonly AggregateRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += 500) {
+    await trx
+      .insertInto('release_aggregates')
+      .values(
+        rows.slice(start, start + 500).map((r) => ({
+          aggregate_key: r.key,
+          release_id: r.releaseId,
+          period: r.period,
+          area: r.area,
+          forms: r.forms,
+          status: r.status,
+          reason: r.reason,
+          cutoff_release: r.cutoff,
+        })),
+      )
+      .execute()
+  }
+}
+
+export async function insertTables(trx: Transaction<Database>, rows: readonly { aggregateKey: string; tableKey: string; cells: unknown }[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += 500) {
+    await trx
+      .insertInto('release_tables')
+      .values(rows.slice(start, start + 500).map((r) => ({ aggregate_key: r.aggregateKey, table_key: r.tableKey, cells: JSON.stringify(r.cells) })))
+      .execute()
+  }
+}
+
+/** Snapshots the exact volumes (forms and team activity) as of a release. */
+export async function snapshotVolumes(trx: Transaction<Database>, releaseId: number, throughMonth: string, madeAt: Date): Promise<void> {
+  await sql`
+    INSERT INTO release_volumes (release_id, month, team_id, wellbeing_county, police_department, meeting_kind, forms)
+    SELECT ${releaseId}::integer, f.meeting_month, f.team_id, f.wellbeing_county, f.police_department, f.meeting_kind, count(*)
+      FROM meeting_forms f JOIN release_forms r ON r.form_id = f.id
+     GROUP BY 2, 3, 4, 5, 6`.execute(trx)
+  await sql`
+    INSERT INTO release_activity (release_id, month, team_id, kind, age_band, records, participants)
+    SELECT ${releaseId}::integer, a.activity_month, a.team_id, a.kind, coalesce(a.age_band, ''), count(*), coalesce(sum(a.participants), 0)
+      FROM activity_records a
+     WHERE a.activity_month <= ${`${throughMonth}-01`}::date AND a.created_at <= ${madeAt}
+     GROUP BY 2, 3, 4, 5`.execute(trx)
+}
+
+export async function findTable(db: Db, aggregateKey: string, tableKey: string): Promise<unknown> {
+  const row = await db.selectFrom('release_tables').select('cells').where('aggregate_key', '=', aggregateKey).where('table_key', '=', tableKey).executeTakeFirst()
+  return row?.cells
+}
+
+export async function findAggregate(db: Db, key: string): Promise<AggregateRow | undefined> {
+  return db
+    .selectFrom('release_aggregates')
+    .select(['aggregate_key as key', 'release_id as releaseId', 'period', 'area', 'forms', 'status', 'reason', 'cutoff_release as cutoff'])
+    .where('aggregate_key', '=', key)
+    .executeTakeFirst()
+}

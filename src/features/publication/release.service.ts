@@ -1,0 +1,258 @@
+// Making a release: the forms of closed months enter it (each form once), every period that has
+// closed since the last release is decided area by area (published or withheld, for ever), the
+// published aggregates get their protected tables, and the exact volumes are snapshotted. One
+// transaction under the release lock: a release is made whole or not at all.
+import type { Transaction } from 'kysely'
+import type { Database } from '../../db/schema.js'
+import { monthOf } from '../../lib/months.js'
+import type { AppDeps } from '../../plugins/deps.js'
+import { policeDepartments, wellbeingCounties } from '../../regions/index.js'
+import { questionDimensions, splitDimensions, type Dimension } from '../reports/report-dimensions.js'
+import { buildPtable, type Ptable } from './ptable.js'
+import {
+  aggregateContains,
+  aggregateKey,
+  areaKey,
+  decideAggregates,
+  lastMonthOf,
+  periodKey,
+  type Aggregate,
+  type Atom,
+  type GridArea,
+  type GridPeriod,
+} from './publication-grid.js'
+import {
+  ASKED,
+  assignForms,
+  insertAggregates,
+  insertRelease,
+  insertTables,
+  latestRelease,
+  listAggregates,
+  loadAtoms,
+  lockReleases,
+  snapshotVolumes,
+  tallyAnswers,
+  type AggregateRow,
+  type AtomTally,
+} from './publication.repository.js'
+import { atomKeyOf, oneWayCells, twoWayCells, type Tally } from './release-tables.js'
+import type { PublicationConfig } from '../../config.js'
+import { recordAudit } from '../audit/audit.repository.js'
+
+export const METHOD_NAME = 'cell-key perturbation (maximum-entropy perturbation table), exact volumes'
+
+export interface ReleaseMethod {
+  readonly name: string
+  readonly threshold: number
+  readonly maxNoise: number
+  readonly noiseVariance: number
+  readonly minForms: number
+}
+
+export function methodOf(config: PublicationConfig): ReleaseMethod {
+  return { name: METHOD_NAME, threshold: config.threshold, maxNoise: config.maxNoise, noiseVariance: config.noiseVariance, minForms: config.minForms }
+}
+
+const ptables = new Map<string, Ptable>()
+export function ptableOf(method: ReleaseMethod): Ptable {
+  const key = `${method.threshold}/${method.maxNoise}/${method.noiseVariance}`
+  let ptable = ptables.get(key)
+  if (!ptable) {
+    ptable = buildPtable({ threshold: method.threshold, maxNoise: method.maxNoise, variance: method.noiseVariance })
+    ptables.set(key, ptable)
+  }
+  return ptable
+}
+
+/** The month before the one a moment falls in (Finnish time): the last closed month. */
+export function lastClosedMonth(now: Date): string {
+  const [year, month] = monthOf(now).split('-').map(Number) as [number, number]
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`
+}
+
+/** Which split questions country-level tables are split by (the definition's `reportSplit` questions). */
+export const SPLITS = splitDimensions().filter((d) => d.source.type === 'question')
+
+/** Questions whose counts are volumes (they measure the teams' work): published exactly. */
+export const EXACT_QUESTIONS: ReadonlySet<string> = new Set(['meetingKind'])
+
+/** Tables of a published aggregate: one per question; at the country level per year also per split. */
+export function tableKey(question: string, split?: string): string {
+  return split ? `${question}|by:${split}` : question
+}
+
+const AREA_ORDER = ['country', 'county', 'police', 'team'] as const
+
+/** The order decisions are made in: whole years before quarters, larger areas before smaller ones. */
+function candidateOrder(a: Aggregate, b: Aggregate): number {
+  const rank = (x: Aggregate) => {
+    const level = AREA_ORDER.indexOf(x.area.level)
+    if (level === 0) return x.period.type === 'year' ? 0 : 1
+    return (x.period.type === 'year' ? 2 : 4) + Math.min(level - 1, 1)
+  }
+  return rank(a) - rank(b) || a.key.localeCompare(b.key)
+}
+
+/** Periods (years and quarters) that have closed by `through` and whose aggregates are not decided yet. */
+function newPeriods(atoms: readonly Atom[], decided: ReadonlySet<string>, through: string): GridPeriod[] {
+  const years = [...new Set(atoms.map((a) => Number(a.month.slice(0, 4))))].sort()
+  const periods: GridPeriod[] = []
+  for (const year of years) {
+    const all: GridPeriod[] = [{ type: 'year', year }, ...[1, 2, 3, 4].map((quarter) => ({ type: 'quarter' as const, year, quarter }))]
+    for (const period of all) if (lastMonthOf(period) <= through && !decided.has(periodKey(period))) periods.push(period)
+  }
+  return periods
+}
+
+function areasFor(period: GridPeriod, atoms: readonly Atom[]): GridArea[] {
+  const inPeriod = atoms.filter((a) => a.month.startsWith(String(period.year)))
+  const areas: GridArea[] = [{ level: 'country' }]
+  for (const c of wellbeingCounties) if (inPeriod.some((a) => a.county === c.code)) areas.push({ level: 'county', code: c.code })
+  for (const d of policeDepartments) if (inPeriod.some((a) => a.police === d.code)) areas.push({ level: 'police', code: d.code })
+  // teams get yearly tables only: fewer overlapping views leave less to combine
+  if (period.type === 'year') for (const team of [...new Set(inPeriod.map((a) => a.teamId))].sort()) areas.push({ level: 'team', code: team })
+  return areas
+}
+
+export function parsePeriodKey(text: string): GridPeriod {
+  const [year, quarter] = text.split('-Q')
+  return quarter ? { type: 'quarter', year: Number(year), quarter: Number(quarter) } : { type: 'year', year: Number(year) }
+}
+
+export function parseAreaKey(text: string): GridArea {
+  if (text === 'country') return { level: 'country' }
+  const [level, code] = text.split(':') as ['county' | 'police' | 'team', string]
+  return { level, code }
+}
+
+function toTally(t: AtomTally): Tally {
+  return { atomKey: atomKeyOf(t), teamId: t.teamId, split: t.split, code: t.code, forms: t.forms, keySum: t.keySum }
+}
+
+export interface MadeRelease {
+  readonly id: number
+  readonly throughMonth: string
+  readonly formsEntered: number
+  readonly published: number
+  readonly withheld: number
+}
+
+/** Builds the protected tables of the newly published aggregates. */
+async function buildTables(
+  trx: Transaction<Database>,
+  ptable: Ptable,
+  method: ReleaseMethod,
+  aggregates: readonly { aggregate: Aggregate; forms: number }[],
+  atoms: readonly Atom[],
+): Promise<{ aggregateKey: string; tableKey: string; cells: unknown }[]> {
+  if (aggregates.length === 0) return []
+  const years = [...new Set(aggregates.map((a) => a.aggregate.period.year))]
+  const atomsOf = new Map(aggregates.map(({ aggregate }) => [aggregate.key, new Set(atoms.filter((atom) => aggregateContains(aggregate, atom)).map(atomKeyOf))]))
+  const rows: { aggregateKey: string; tableKey: string; cells: unknown }[] = []
+  const inAggregate = (tallies: readonly Tally[], key: string) => {
+    const mine = atomsOf.get(key)!
+    return tallies.filter((t) => mine.has(t.atomKey))
+  }
+  const splitTallies = new Map<string, Tally[]>()
+  for (const split of SPLITS) splitTallies.set(split.id, (await tallyAnswers(trx, split, years, null)).map(toTally))
+
+  for (const dimension of questionDimensions()) {
+    const tallies = splitTallies.get(dimension.id) ?? (await tallyAnswers(trx, dimension, years, null)).map(toTally)
+    const options = {
+      multiple: dimension.kind === 'multiple',
+      conditional: dimension.kind === 'multiple' && dimension.question.showWhen !== undefined,
+      asked: ASKED,
+      exact: EXACT_QUESTIONS.has(dimension.id),
+    }
+    for (const { aggregate, forms } of aggregates) {
+      rows.push({ aggregateKey: aggregate.key, tableKey: tableKey(dimension.id), cells: oneWayCells(ptable, inAggregate(tallies, aggregate.key), { ...options, forms }) })
+    }
+    await buildSplitTables(trx, ptable, method, dimension, aggregates, atoms, splitTallies, inAggregate, rows)
+  }
+  return rows
+}
+
+/** Country-level, whole-year tables split by each split question. */
+async function buildSplitTables(
+  trx: Transaction<Database>,
+  ptable: Ptable,
+  method: ReleaseMethod,
+  dimension: Dimension,
+  aggregates: readonly { aggregate: Aggregate; forms: number }[],
+  atoms: readonly Atom[],
+  splitTallies: ReadonlyMap<string, Tally[]>,
+  inAggregate: (tallies: readonly Tally[], key: string) => Tally[],
+  rows: { aggregateKey: string; tableKey: string; cells: unknown }[],
+): Promise<void> {
+  const countryYears = aggregates.filter(({ aggregate }) => aggregate.area.level === 'country' && aggregate.period.type === 'year')
+  if (countryYears.length === 0) return
+  const years = countryYears.map(({ aggregate }) => aggregate.period.year)
+  for (const split of SPLITS) {
+    if (split.id === dimension.id) continue
+    const tallies = (await tallyAnswers(trx, dimension, years, split)).map(toTally)
+    for (const { aggregate } of countryYears) {
+      const teams = new Map<string, number>()
+      for (const atom of atoms) if (aggregateContains(aggregate, atom)) teams.set(atom.teamId, (teams.get(atom.teamId) ?? 0) + atom.forms)
+      const cells = twoWayCells(ptable, inAggregate(tallies, aggregate.key), inAggregate(splitTallies.get(split.id)!, aggregate.key), teams, {
+        asked: ASKED,
+        minForms: method.minForms,
+        exactColumns: EXACT_QUESTIONS.has(split.id),
+      })
+      rows.push({ aggregateKey: aggregate.key, tableKey: tableKey(dimension.id, split.id), cells })
+    }
+  }
+}
+
+/**
+ * Makes a release holding every month closed at `now`. An administrator's release is always made (a
+ * release with no new month still brings late forms into the volumes); the schedule's (`onlyIfDue`)
+ * only when the last closed month is not released yet, checked under the lock so that two
+ * instances never make the same release.
+ */
+export async function makeRelease(deps: Pick<AppDeps, 'db' | 'config'>, options: { now: Date; madeBy: string | null; onlyIfDue?: boolean }): Promise<MadeRelease | null> {
+  const method = methodOf(deps.config.publication)
+  const ptable = ptableOf(method)
+  const through = lastClosedMonth(options.now)
+  return deps.db.transaction().execute(async (trx) => {
+    await lockReleases(trx)
+    const previous = await latestRelease(trx)
+    if (options.onlyIfDue && previous && previous.throughMonth >= through) return null
+    const id = (previous?.id ?? 0) + 1
+    const throughMonth = previous && previous.throughMonth > through ? previous.throughMonth : through
+    await insertRelease(trx, { id, throughMonth, madeAt: options.now, madeBy: options.madeBy, method })
+    const formsEntered = await assignForms(trx, id, throughMonth, options.now)
+    const atoms = await loadAtoms(trx)
+
+    const earlier = await listAggregates(trx)
+    const published: Aggregate[] = earlier
+      .filter((a) => a.status === 'published')
+      .map((a) => ({ key: a.key, period: parsePeriodKey(a.period), area: parseAreaKey(a.area), cutoff: a.cutoff }))
+    const decidedPeriods = new Set(earlier.filter((a) => a.area === 'country').map((a) => a.period))
+    const candidates: Aggregate[] = newPeriods(atoms, decidedPeriods, throughMonth)
+      .flatMap((period) => areasFor(period, atoms).map((area) => ({ key: aggregateKey(period, area), period, area, cutoff: id })))
+      .sort(candidateOrder)
+    const decisions = decideAggregates(candidates, published, atoms, method.minForms)
+
+    const formsIn = (aggregate: Aggregate) => atoms.reduce((sum, atom) => sum + (aggregateContains(aggregate, atom) ? atom.forms : 0), 0)
+    const rows: AggregateRow[] = candidates.map((aggregate) => {
+      const decision = decisions.get(aggregate.key)!
+      return {
+        key: aggregate.key,
+        releaseId: id,
+        period: periodKey(aggregate.period),
+        area: areaKey(aggregate.area),
+        forms: formsIn(aggregate),
+        status: decision.status,
+        reason: decision.status === 'withheld' ? decision.reason : null,
+        cutoff: id,
+      }
+    })
+    await insertAggregates(trx, rows)
+    const toPublish = candidates.filter((a) => decisions.get(a.key)!.status === 'published').map((aggregate) => ({ aggregate, forms: formsIn(aggregate) }))
+    await insertTables(trx, await buildTables(trx, ptable, method, toPublish, atoms))
+    await snapshotVolumes(trx, id, throughMonth, options.now)
+    await recordAudit(trx, { event: 'release_made', at: options.now, actorUserId: options.madeBy, ip: null, details: { release: String(id), through: throughMonth } })
+    return { id, throughMonth, formsEntered, published: toPublish.length, withheld: rows.length - toPublish.length }
+  })
+}

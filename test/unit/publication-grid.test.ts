@@ -1,0 +1,70 @@
+// Which aggregates are published: safe groups only, and no two published aggregates that differ by
+// a few forms, even after a reader takes away one team's forms (their own, or ones they planted).
+import t from 'tap'
+import { aggregateKey, decideAggregates, publishedColumns, unsafeGroup, type Aggregate, type Atom } from '../../src/features/publication/publication-grid.js'
+
+const N = 20
+const atom = (teamId: string, month: string, forms: number, county = '08', police = 'sisa-suomi', release = 1): Atom => ({ month, teamId, county, police, release, forms })
+const year = (area: Aggregate['area'], cutoff = 1): Aggregate => ({ key: aggregateKey({ type: 'year', year: 2025 }, area), period: { type: 'year', year: 2025 }, area, cutoff })
+const quarter = (q: number, area: Aggregate['area'], cutoff = 1): Aggregate => ({ key: aggregateKey({ type: 'quarter', year: 2025, quarter: q }, area), period: { type: 'quarter', year: 2025, quarter: q }, area, cutoff })
+
+t.test('a safe group is empty, or has at least N forms and at least N (or none) without any one team', async (t) => {
+  t.equal(unsafeGroup(new Map(), N), null)
+  t.equal(unsafeGroup(new Map([['a', 19]]), N), 'too_few_forms')
+  t.equal(unsafeGroup(new Map([['a', 40]]), N), null, 'one team alone: nothing is left to learn once it is taken away')
+  t.equal(unsafeGroup(new Map([['a', 40], ['b', 3]]), N), 'one_team', 'three forms of another team would be left')
+  t.equal(unsafeGroup(new Map([['a', 40], ['b', 25]]), N), null)
+})
+
+t.test('a county that is one large team plus a tiny one is withheld, and so is nothing else that reveals the tiny one', async (t) => {
+  const atoms = [atom('big', '2025-03', 100), atom('tiny', '2025-05', 2)]
+  const decisions = decideAggregates([year({ level: 'county', code: '08' }), year({ level: 'team', code: 'big' }), year({ level: 'team', code: 'tiny' })], [], atoms, N)
+  t.match(decisions.get('2025|county:08'), { status: 'withheld', reason: 'one_team' })
+  t.match(decisions.get('2025|team:big'), { status: 'published' })
+  t.match(decisions.get('2025|team:tiny'), { status: 'withheld', reason: 'too_few_forms' })
+})
+
+t.test('two areas that differ by a few forms are not both published', async (t) => {
+  // police department = county + one small team in another county
+  const atoms = [atom('a', '2025-02', 60), atom('b', '2025-02', 50), atom('c', '2025-02', 4, '07')]
+  const decisions = decideAggregates([year({ level: 'county', code: '08' }), year({ level: 'police', code: 'sisa-suomi' })], [], atoms, N)
+  t.match(decisions.get('2025|county:08'), { status: 'published' })
+  t.match(decisions.get('2025|police:sisa-suomi'), { status: 'withheld', reason: 'close_to_other', other: '2025|county:08' })
+})
+
+t.test('a year and a quarter that differ by a few forms are not both published', async (t) => {
+  const atoms = [atom('a', '2025-11', 40), atom('b', '2025-12', 30), atom('b', '2025-02', 3)]
+  const decisions = decideAggregates([year({ level: 'country' }), quarter(4, { level: 'country' }), quarter(1, { level: 'country' })], [], atoms, N)
+  t.match(decisions.get('2025|country'), { status: 'published' })
+  t.match(decisions.get('2025-Q4|country'), { status: 'withheld', reason: 'close_to_other' })
+  t.match(decisions.get('2025-Q1|country'), { status: 'withheld', reason: 'too_few_forms' })
+})
+
+t.test('planted forms do not isolate another team\'s form: the group without the planter is what counts', async (t) => {
+  // an expert of team "attacker" files 30 forms in the quarter the victim team filed one
+  const atoms = [atom('victim', '2025-04', 1), atom('attacker', '2025-04', 30), atom('others', '2025-01', 200)]
+  const decisions = decideAggregates([quarter(2, { level: 'county', code: '08' }), year({ level: 'county', code: '08' }), quarter(1, { level: 'county', code: '08' })], [], atoms, N)
+  t.match(decisions.get('2025-Q2|county:08'), { status: 'withheld', reason: 'one_team' }, 'without the planted forms one form is left')
+  t.match(decisions.get('2025|county:08'), { status: 'published' })
+  t.match(decisions.get('2025-Q1|county:08'), { status: 'withheld', reason: 'close_to_other' }, 'the year minus Q1 is the planted forms plus one')
+})
+
+t.test('decisions made earlier stand: a later candidate that conflicts with a published aggregate is withheld', async (t) => {
+  const first = [atom('a', '2025-01', 50), atom('b', '2025-01', 50)]
+  const q1 = quarter(1, { level: 'country' })
+  t.match(decideAggregates([q1], [], first, N).get(q1.key), { status: 'published' })
+  // a late form for 2025-03 enters release 2; the year (cutoff 2) then differs from Q1 (cutoff 1) by it
+  const later = [...first, atom('a', '2025-03', 1, '08', 'sisa-suomi', 2)]
+  const y = year({ level: 'country' }, 2)
+  t.match(decideAggregates([y], [q1], later, N).get(y.key), { status: 'withheld', reason: 'close_to_other', other: q1.key })
+})
+
+t.test('split columns are shown only when the column and the rest are safe groups', async (t) => {
+  const aggregate = new Map([['a', 60], ['b', 60]])
+  const columns = new Map([
+    ['girl', new Map([['a', 30], ['b', 28]])],
+    ['boy', new Map([['a', 29], ['b', 31]])],
+    ['other', new Map([['a', 1], ['b', 1]])],
+  ])
+  t.same([...publishedColumns(columns, aggregate, N)].sort(), ['boy', 'girl'])
+})
