@@ -154,6 +154,7 @@ t.test('a question split by another, and what is not published is said in plain 
   await fileForms(app.deps, a, 25, { meetingMonth: `${LAST_YEAR}-03`, age: 13 })
   await fileForms(app.deps, b, 25, { meetingMonth: `${LAST_YEAR}-05`, age: 16 })
   await fileForms(app.deps, b, 2, { meetingMonth: `${LAST_YEAR}-06`, age: 20 })
+  await fileForms(app.deps, a, 3, { meetingMonth: `${LAST_YEAR}-08`, age: 13 })
   await makeRelease(app.deps, { now: app.deps.clock.now(), madeBy: null })
   const browser = await loginAs(app, sms, await createUser(app.db, { role: 'researcher' }))
   await browser.get('/language/en?next=/')
@@ -161,8 +162,8 @@ t.test('a question split by another, and what is not published is said in plain 
   const split = (await browser.get(`/api/v1/reports/questions/meetingTopics?period=${LAST_YEAR}&area=country&by=age`)).json()
   t.equal(split.publication.source, 'release')
   t.match(split.publication.statement, /Figures up to .*, published /)
-  t.same(split.table.columns.map((c: { code: string }) => c.code), ['under_12', '12_14', '15_17'], 'columns of safe groups only')
-  t.same(split.withheldColumns, ['18 and over'], 'the two adults are a group too small to show')
+  t.same(split.table.columns.map((c: { code: string }) => c.code), ['under_12', '12_14'], 'columns of safe groups only')
+  t.same(split.withheldColumns, ['15–17', '18 and over'], 'the 15 to 17-year-olds all come from one team, and the two adults are a group too small to show')
   for (const count of countsIn(split.table)) t.ok(count.status === 'withheld' || count.value === 0 || count.value! >= 5, 'no count from 1 to 4')
 
   const notices: [string, string][] = [
@@ -171,7 +172,7 @@ t.test('a question split by another, and what is not published is said in plain 
     [`/api/v1/reports/questions/gender?period=${LAST_YEAR}-Q1&area=team:${teamA}`, 'team_by_quarter'],
     [`/api/v1/reports/questions/gender?period=${LAST_YEAR}&area=county:13&by=age`, 'split_beyond_country'],
     [`/api/v1/reports/questions/gender?period=${YEAR}&area=country`, 'not_released'],
-    [`/api/v1/reports/questions/gender?period=${LAST_YEAR}-Q3&area=country`, 'not_released'],
+    [`/api/v1/reports/questions/gender?period=${LAST_YEAR}-Q3&area=country`, 'withheld'],
   ]
   for (const [path, code] of notices) {
     const answer = (await browser.get(path)).json()
@@ -179,9 +180,17 @@ t.test('a question split by another, and what is not published is said in plain 
     t.equal(answer.table, null)
     t.ok(answer.notice.message.length > 20, 'with a message')
   }
-  // a quarter with only team B's two late-June forms is too small to publish
-  const small = (await browser.get(`/api/v1/reports/questions/gender?period=${LAST_YEAR}-Q2&area=county:08`)).json()
-  t.match(small.notice, { code: 'withheld' })
+  // the third quarter holds only team A's three August forms: too few to publish
+  const small = (await browser.get(`/api/v1/reports/questions/gender?period=${LAST_YEAR}-Q3&area=country`)).json()
+  t.match(small.notice, { code: 'withheld', message: 'The answers of this group are not published: there are too few forms. Forms: 3.' })
+  // the first quarter is the year without team B's 27 forms and team A's three August ones: by
+  // subtraction from the published year it would give away those three forms' answers
+  const q1 = (await browser.get(`/api/v1/reports/questions/gender?period=${LAST_YEAR}-Q1&area=country`)).json()
+  t.match(q1.notice, { code: 'withheld', message: /would differ from another published group by only a few forms/ })
+  // team B's second quarter is all of its year: the same forms, published once with the same values
+  const bQ2 = (await browser.get(`/api/v1/reports/questions/gender?period=${LAST_YEAR}-Q2&area=county:08`)).json()
+  const bYear = (await browser.get(`/api/v1/reports/questions/gender?period=${LAST_YEAR}&area=county:08`)).json()
+  t.same(bQ2.table.rows, bYear.table.rows, 'the same set of forms gets the same published values')
   const page = await browser.get(`/reports/questions/gender?period=${LAST_YEAR}-03&area=country`)
   t.match(page.body, 'Tables of answers are published by quarter and year, not by month')
 })
@@ -291,10 +300,12 @@ t.test('team activity per year and the printable annual report: exact for the ow
 t.test('the page explaining the protection names the parameters in three languages', async (t) => {
   const { app, sms } = await buildTestApp(t)
   const browser = await loginAs(app, sms, await createUser(app.db))
-  for (const [lang, words] of [['fi', 'Miten luvut suojataan'], ['sv', 'Hur siffrorna skyddas'], ['en', 'How the figures are protected']] as const) {
+  for (const [lang, words, variance] of [['fi', 'Miten luvut suojataan', 'varianssi 1,5'], ['sv', 'Hur siffrorna skyddas', 'varians 1,5'], ['en', 'How the figures are protected', 'variance 1.5']] as const) {
     await browser.get(`/language/${lang}?next=/`)
     const page = await browser.get('/reports/about')
     t.match(page.body, words)
-    t.match(page.body, /k = 5/)
+    // Handlebars writes "=" as &#x3D; in text
+    t.match(page.body, /k (?:=|&#x3D;) 5/)
+    t.match(page.body, variance, 'the variance as the language writes decimals')
   }
 })

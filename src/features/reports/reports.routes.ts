@@ -246,7 +246,8 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
       k: method.threshold,
       kMinus: method.threshold - 1,
       d: method.maxNoise,
-      v: method.noiseVariance,
+      // a decimal as the reader writes it: 1,5 in Finnish and Swedish
+      v: new Intl.NumberFormat({ fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[request.lang]).format(method.noiseVariance),
       min: method.minForms,
     })
   })
