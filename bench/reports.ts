@@ -207,7 +207,7 @@ async function main(): Promise<void> {
     })
     await removeReleases(url)
     const releaseStarted = Date.now()
-    const made = await makeRelease({ db: handle.db, config: app.deps.config }, { now: new Date(), madeBy: null })
+    const made = await makeRelease({ db: handle.db, config: app.deps.config }, { now: new Date(), madeBy: null, madeHow: 'command' })
     releaseSeconds.set(size, (Date.now() - releaseStarted) / 1000)
     console.log(`  release of ${made?.formsEntered ?? 0} forms made in ${releaseSeconds.get(size)!.toFixed(1)} s`)
     await handle.withConnection(async (run) => {

@@ -38,8 +38,10 @@ CREATE TABLE releases (
   -- the last closed month whose forms the release holds
   through_month date NOT NULL CHECK (extract(day FROM through_month) = 1),
   made_at timestamptz NOT NULL,
-  -- a national administrator, or null when the schedule made it
+  -- a national administrator, or null when the schedule or `npm run release` made it
   made_by uuid REFERENCES users (id),
+  made_how text NOT NULL CHECK (made_how IN ('schedule', 'administrator', 'command')),
+  CONSTRAINT release_maker CHECK ((made_how = 'administrator') = (made_by IS NOT NULL)),
   -- the method and its parameters, as published with every number
   method jsonb NOT NULL
 );

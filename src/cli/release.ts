@@ -15,7 +15,7 @@ try {
   await migrate(database)
   await database.enterAppRole()
   const started = Date.now()
-  const made = await makeRelease({ db: database.db, config }, { now: new Date(), madeBy: null })
+  const made = await makeRelease({ db: database.db, config }, { now: new Date(), madeBy: null, madeHow: 'command' })
   if (made) {
     process.stdout.write(
       `Release ${made.id} made in ${((Date.now() - started) / 1000).toFixed(1)} s: months up to ${made.throughMonth}, ` +

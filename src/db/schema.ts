@@ -150,12 +150,16 @@ export interface Database {
 }
 
 /** Releases and what they published (migrations/0013_publication.sql); append-only. */
+export const RELEASE_MAKERS = ['schedule', 'administrator', 'command'] as const
+export type ReleaseMaker = (typeof RELEASE_MAKERS)[number]
+
 export interface ReleasesTable {
   id: number
   /** date, first day of the last closed month the release holds */
   through_month: string
   made_at: Timestamp
   made_by: string | null
+  made_how: ReleaseMaker
   method: ColumnType<unknown, string, never>
 }
 export interface ReleaseFormsTable {

@@ -56,7 +56,7 @@ t.test('with the token a program downloads the table the page shows, hidden cell
   const bytes = Buffer.from(await response.arrayBuffer())
   t.same([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a UTF-8 byte-order mark, so Excel reads ä and ö')
   const rows = parseCsv(bytes.toString('utf8').slice(1), ';')
-  t.same(rows[0], ['table', 'table_title', 'row_code', 'row_label', 'column_code', 'column_label', 'value', 'status', 'shown_as', 'share_percent'])
+  t.same(rows[0], ['table', 'table_title', 'row_code', 'row_label', 'column_code', 'column_label', 'value', 'status', 'shown_as', 'share_percent', 'source', 'release', 'release_through_month', 'method_parameters'])
   t.ok(rows.some((r) => r[3] === 'Pirkanmaan hyvinvointialue'), 'Finnish labels with their ä')
 
   // the same view on the page, in Finnish: every cell of the table against the download

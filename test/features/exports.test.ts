@@ -53,8 +53,13 @@ t.test('every format carries exactly the published numbers of the page, with cod
   t.match(csv.headers['content-disposition'], /attachment; filename="anchor-meetingTopics-by-age-\d{4}\.csv"/)
   t.ok(csv.body.startsWith('\uFEFF'), 'a byte-order mark for Excel')
   const rows = parseCsv(csv.body.slice(1), ',')
-  t.same(rows[0], ['table', 'table_title', 'row_code', 'row_label', 'column_code', 'column_label', 'value', 'status', 'shown_as', 'share_percent'])
+  t.same(rows[0], ['table', 'table_title', 'row_code', 'row_label', 'column_code', 'column_label', 'value', 'status', 'shown_as', 'share_percent', 'source', 'release', 'release_through_month', 'method_parameters'])
   const body = rows.slice(1)
+  const release = String(answer.publication.release.id)
+  t.ok(
+    body.every((r) => r[10] === 'release' && r[11] === release && r[12] === answer.publication.release.throughMonth && r[13] === 'k=5; D=5; V=1.5; min_forms=20'),
+    'every row of a CSV file names its release and the protection\'s parameters',
+  )
   let compared = 0
   for (const r of body) {
     if (r[2] === '*total') continue
@@ -159,6 +164,7 @@ t.test('the codebook: every question and code in three languages, with the versi
   t.ok(csv.body.startsWith('\uFEFFquestion;question_fi;'))
   t.match(csv.body, 'Tampere')
   t.equal((await browser.get('/api/v1/codebook?format=xlsx')).statusCode, 200)
+  t.match(json.method, { method: /cell-key/, method_threshold_k: '5', method_max_noise_d: '5', method_noise_variance_v: '1.5', method_min_forms: '20' }, 'the codebook carries the method and its parameters')
   const audited = await app.db.selectFrom('audit_log').select('details').where('event', '=', 'codebook_exported').execute()
   t.equal(audited.length, 3)
 })

@@ -8,6 +8,8 @@ import { seedDemoData } from '../../src/features/demo/demo-seed.service.js'
 import { perturb } from '../../src/features/publication/ptable.js'
 import { EXACT_QUESTIONS, makeRelease, methodOf, ptableOf } from '../../src/features/publication/release.service.js'
 import { buildTestApp } from '../fixtures/app.js'
+import { createUser } from '../fixtures/factories.js'
+import { fileForms } from '../fixtures/reports.js'
 import { estimates, expectedValue, propagateBounds, readReleaseView } from '../fixtures/release-attack.js'
 
 const DAY = 24 * 3600 * 1000
@@ -81,4 +83,29 @@ t.test('a release publishes protected tables that an attacker combining all of t
 
   await t.rejects(sql`UPDATE release_tables SET cells = '{}'::jsonb`.execute(db), 'released tables cannot be changed')
   await t.rejects(sql`DELETE FROM release_forms`.execute(db), 'release membership cannot be removed')
+})
+
+t.test('a late form is in no answer table: a year holds exactly the forms of its four quarters as they were decided', async (t) => {
+  const { deps, clock, app } = await buildTestApp(t)
+  const setDate = (iso: string) => clock.advance(-clock.now().getTime() + Date.parse(iso))
+  setDate('2025-04-10T09:00:00Z')
+  await seedDemoData(deps, { forms: 600, months: 3, seed: 21 })
+  const first = (await makeRelease(deps, { now: clock.now(), madeBy: null }))!
+  t.equal(first.throughMonth, '2025-03', 'the first quarter is decided in April')
+
+  // a few forms for February arrive late, after the first quarter was decided
+  const team = await app.db.selectFrom('teams').select('id').limit(1).executeTakeFirstOrThrow()
+  const user = await createUser(app.db, { teamId: team.id })
+  setDate('2025-06-20T09:00:00Z')
+  await fileForms(deps, user, 3, { meetingMonth: '2025-02', gender: 'other', age: 9 })
+  setDate('2026-01-10T09:00:00Z')
+  const second = (await makeRelease(deps, { now: clock.now(), madeBy: null }))!
+  t.equal(second.throughMonth, '2025-12')
+
+  const aggregates = await app.db.selectFrom('release_aggregates').select(['aggregate_key', 'forms', 'release_id']).where('aggregate_key', 'like', '2025%|country').execute()
+  const forms = new Map(aggregates.map((a) => [a.aggregate_key, a.forms]))
+  const quarters = [1, 2, 3, 4].reduce((sum, q) => sum + (forms.get(`2025-Q${q}|country`) ?? 0), 0)
+  t.equal(forms.get('2025|country'), quarters, 'the year is the sum of its quarters: the year minus its quarters is empty')
+  const volumes = await sql<{ n: string }>`SELECT coalesce(sum(forms), 0) AS n FROM release_volumes WHERE release_id = ${second.id} AND month BETWEEN DATE '2025-01-01' AND DATE '2025-12-01'`.execute(app.db)
+  t.equal(Number(volumes.rows[0]!.n), quarters + 3, 'the exact volumes count the late forms')
 })

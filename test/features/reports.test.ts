@@ -259,7 +259,14 @@ t.test('reports need a login; only a national administrator makes a release, and
   t.match(after.body, 'Release 1 has been made.')
   t.match(after.body, 'An administrator')
   const audit = await app.db.selectFrom('audit_log').select(['event', 'actor_user_id', 'details']).where('event', '=', 'release_made').execute()
-  t.match(audit, [{ actor_user_id: admin.id, details: { release: '1' } }])
+  t.match(audit, [{ actor_user_id: admin.id, details: { release: '1', made_how: 'administrator' } }])
+
+  // a release made with `npm run release` says so, and the about page gives the latest release's own parameters
+  await makeRelease(app.deps, { now: app.deps.clock.now(), madeBy: null, madeHow: 'command' })
+  const list2 = await browser.get('/reports/releases')
+  t.match(list2.body, 'A command on the server')
+  t.equal((await app.db.selectFrom('releases').select('made_how').where('id', '=', 2).executeTakeFirstOrThrow()).made_how, 'command')
+  await t.rejects(app.db.insertInto('releases').values({ id: 3, through_month: '2020-01-01', made_at: new Date(), made_by: null, made_how: 'administrator', method: '{}' }).execute(), 'an administrator\'s release names the administrator')
 })
 
 t.test('team activity per year and the printable annual report: exact for the own team, released for others', async (t) => {

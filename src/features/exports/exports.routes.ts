@@ -3,6 +3,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { tokenAccess, tokenRouteDocs } from '../api-tokens/token-access.js'
+import { latestRelease } from '../publication/publication.repository.js'
+import { methodOf, methodOfRelease } from '../publication/release.service.js'
 import { reportQuerySchema } from '../reports/report-filters.js'
 import { CODEBOOK_COLUMNS, codebookRows } from './codebook.js'
 import { toCsv } from './csv.js'
@@ -26,13 +28,32 @@ function attachment(reply: FastifyReply, fileName: string, type: string): Fastif
   return reply.header('content-type', type).header('content-disposition', `attachment; filename="${fileName}"`).header('cache-control', 'no-store')
 }
 
+/**
+ * A CSV file has no room for a metadata sheet, so every row also says where its numbers come from:
+ * the reader's own team or a release (its number and last month), and the protection's parameters.
+ */
+const CSV_PUBLICATION_COLUMNS = ['source', 'release', 'release_through_month', 'method_parameters'] as const
+
+function csvPublicationCells(bundle: ExportBundle): string[] {
+  const meta = new Map(bundle.metadata)
+  const source = meta.get('source') ?? ''
+  const parameters =
+    source === 'release'
+      ? `k=${meta.get('method_threshold_k')}; D=${meta.get('method_max_noise_d')}; V=${meta.get('method_noise_variance_v')}; min_forms=${meta.get('method_min_forms')}`
+      : ''
+  return [source, meta.get('release') ?? '', meta.get('release_through_month') ?? '', parameters]
+}
+
 async function sendBundle(reply: FastifyReply, bundle: ExportBundle, format: ExportFormat) {
   const rows = bundle.rows.map(asCells)
   const codebook = codebookRows().map((row) => CODEBOOK_COLUMNS.map((c) => row[c]))
   switch (format) {
     case 'csv':
-    case 'csv-excel':
-      return attachment(reply, `${bundle.fileName}.csv`, 'text/csv; charset=utf-8').send(toCsv([[...EXPORT_COLUMNS], ...rows], format === 'csv' ? 'standard' : 'excel'))
+    case 'csv-excel': {
+      const publication = csvPublicationCells(bundle)
+      const table = [[...EXPORT_COLUMNS, ...CSV_PUBLICATION_COLUMNS], ...rows.map((row) => [...row, ...publication])]
+      return attachment(reply, `${bundle.fileName}.csv`, 'text/csv; charset=utf-8').send(toCsv(table, format === 'csv' ? 'standard' : 'excel'))
+    }
     case 'xlsx':
       return attachment(reply, `${bundle.fileName}.xlsx`, XLSX_TYPE).send(
         await workbookOf([
@@ -79,16 +100,33 @@ export async function exportsRoutes(app: FastifyInstance): Promise<void> {
     await auditExport(app.deps, request.actor!, 'codebook', format, request.ip)
     const cells = rows.map((row) => CODEBOOK_COLUMNS.map((c) => row[c]))
     const name = 'anchor-codebook'
+    // how published counts are protected: the latest release's method, or today's settings before the first
+    const latest = await latestRelease(app.deps.db)
+    const method = latest ? methodOfRelease(latest, app.config.publication) : methodOf(app.config.publication)
+    const methodRows: [string, string][] = [
+      ['method', method.name],
+      ['method_threshold_k', String(method.threshold)],
+      ['method_max_noise_d', String(method.maxNoise)],
+      ['method_noise_variance_v', String(method.noiseVariance)],
+      ['method_min_forms', String(method.minForms)],
+      ['release', latest ? String(latest.id) : ''],
+      ['description', 'docs/disclosure.md; /reports/about'],
+    ]
     switch (format) {
       case 'csv':
       case 'csv-excel':
         return attachment(reply, `${name}.csv`, 'text/csv; charset=utf-8').send(toCsv([[...CODEBOOK_COLUMNS], ...cells], format === 'csv' ? 'standard' : 'excel'))
       case 'xlsx':
         return slotFor(format, request.actor!.userId, async () =>
-          attachment(reply, `${name}.xlsx`, XLSX_TYPE).send(await workbookOf([{ name: 'Codebook', columns: CODEBOOK_COLUMNS, rows: cells }])),
+          attachment(reply, `${name}.xlsx`, XLSX_TYPE).send(
+            await workbookOf([
+              { name: 'Codebook', columns: CODEBOOK_COLUMNS, rows: cells },
+              { name: 'Method', columns: ['key', 'value'], rows: methodRows },
+            ]),
+          ),
         )
       case 'json':
-        return attachment(reply, `${name}.json`, 'application/json; charset=utf-8').send({ columns: CODEBOOK_COLUMNS, rows })
+        return attachment(reply, `${name}.json`, 'application/json; charset=utf-8').send({ method: Object.fromEntries(methodRows), columns: CODEBOOK_COLUMNS, rows })
     }
   })
 }

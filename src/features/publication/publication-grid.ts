@@ -39,6 +39,13 @@ export interface Aggregate {
   readonly area: GridArea
   /** forms that entered releases up to this one are in the aggregate; later ones never are */
   readonly cutoff: number
+  /**
+   * A year's forms are exactly its four quarters' forms: a form of a quarter that entered a release
+   * after that quarter was decided (a late form) is in neither. Otherwise the year minus its four
+   * published quarters would single out the late forms. The cutoffs of the year's quarters, in
+   * order; a year without them uses `cutoff` for every month.
+   */
+  readonly quarterCutoffs?: readonly number[]
 }
 
 export type WithheldReason = 'too_few_forms' | 'one_team' | 'close_to_other'
@@ -82,8 +89,14 @@ export function areaContains(area: GridArea, atom: Atom): boolean {
   }
 }
 
+/** The quarter (1-4) of a month YYYY-MM. */
+export function quarterOf(month: string): number {
+  return Math.ceil(Number(month.slice(5, 7)) / 3)
+}
+
 export function aggregateContains(aggregate: Aggregate, atom: Atom): boolean {
-  return atom.release <= aggregate.cutoff && periodContains(aggregate.period, atom.month) && areaContains(aggregate.area, atom)
+  const cutoff = aggregate.quarterCutoffs?.[quarterOf(atom.month) - 1] ?? aggregate.cutoff
+  return atom.release <= cutoff && periodContains(aggregate.period, atom.month) && areaContains(aggregate.area, atom)
 }
 
 export type TeamCounts = ReadonlyMap<string, number>

@@ -2,7 +2,7 @@
 // into atoms (month, team, recorded areas, release) with their answer tallies (count and sum of
 // record keys), and the stored decisions, tables and exact volumes. Kysely only.
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
-import type { Database } from '../../db/schema.js'
+import type { Database, ReleaseMaker } from '../../db/schema.js'
 import { NOT_ASKED, type Dimension, type SingleValuedDimension } from '../reports/report-dimensions.js'
 import type { Atom } from './publication-grid.js'
 
@@ -20,13 +20,14 @@ export interface ReleaseRow {
   readonly throughMonth: string
   readonly madeAt: Date
   readonly madeBy: string | null
+  readonly madeHow: ReleaseMaker
   readonly method: unknown
 }
 
 function releaseQuery(db: Db) {
   return db
     .selectFrom('releases')
-    .select(['id', sql<string>`to_char(through_month, 'YYYY-MM')`.as('throughMonth'), 'made_at as madeAt', 'made_by as madeBy', 'method'])
+    .select(['id', sql<string>`to_char(through_month, 'YYYY-MM')`.as('throughMonth'), 'made_at as madeAt', 'made_by as madeBy', 'made_how as madeHow', 'method'])
 }
 
 export async function latestRelease(db: Db): Promise<ReleaseRow | undefined> {
@@ -39,11 +40,11 @@ export async function listReleases(db: Db): Promise<ReleaseRow[]> {
 
 export async function insertRelease(
   trx: Transaction<Database>,
-  release: { id: number; throughMonth: string; madeAt: Date; madeBy: string | null; method: unknown },
+  release: { id: number; throughMonth: string; madeAt: Date; madeBy: string | null; madeHow: ReleaseMaker; method: unknown },
 ): Promise<void> {
   await trx
     .insertInto('releases')
-    .values({ id: release.id, through_month: `${release.throughMonth}-01`, made_at: release.madeAt, made_by: release.madeBy, method: JSON.stringify(release.method) })
+    .values({ id: release.id, through_month: `${release.throughMonth}-01`, made_at: release.madeAt, made_by: release.madeBy, made_how: release.madeHow, method: JSON.stringify(release.method) })
     .execute()
 }
 

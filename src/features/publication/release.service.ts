@@ -3,7 +3,8 @@
 // published aggregates get their protected tables, and the exact volumes are snapshotted. One
 // transaction under the release lock: a release is made whole or not at all.
 import type { Transaction } from 'kysely'
-import type { Database } from '../../db/schema.js'
+import { z } from 'zod'
+import type { Database, ReleaseMaker } from '../../db/schema.js'
 import { monthOf } from '../../lib/months.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import { policeDepartments, wellbeingCounties } from '../../regions/index.js'
@@ -52,6 +53,24 @@ export interface ReleaseMethod {
 
 export function methodOf(config: PublicationConfig): ReleaseMethod {
   return { name: METHOD_NAME, threshold: config.threshold, maxNoise: config.maxNoise, noiseVariance: config.noiseVariance, minForms: config.minForms }
+}
+
+const storedMethodSchema = z.object({
+  name: z.string(),
+  threshold: z.number().int(),
+  maxNoise: z.number().int(),
+  noiseVariance: z.number(),
+  minForms: z.number().int(),
+})
+
+/**
+ * The method a release was made with, as stored with it. Published tables keep the values they got
+ * when they were decided, so a reader is told the release's parameters, not today's settings; the
+ * settings are the answer only for a row that does not hold a readable method.
+ */
+export function methodOfRelease(release: { readonly method: unknown }, config: PublicationConfig): ReleaseMethod {
+  const stored = storedMethodSchema.safeParse(release.method)
+  return stored.success ? stored.data : methodOf(config)
 }
 
 const ptables = new Map<string, Ptable>()
@@ -210,7 +229,9 @@ async function buildSplitTables(
  * only when the last closed month is not released yet, checked under the lock so that two
  * instances never make the same release.
  */
-export async function makeRelease(deps: Pick<AppDeps, 'db' | 'config'>, options: { now: Date; madeBy: string | null; onlyIfDue?: boolean }): Promise<MadeRelease | null> {
+export async function makeRelease(deps: Pick<AppDeps, 'db' | 'config'>, options: { now: Date; madeBy: string | null; madeHow?: ReleaseMaker; onlyIfDue?: boolean }): Promise<MadeRelease | null> {
+  // a release with a maker is an administrator's; without one, the schedule's unless said otherwise
+  const madeHow: ReleaseMaker = options.madeBy ? 'administrator' : (options.madeHow ?? 'schedule')
   const method = methodOf(deps.config.publication)
   const ptable = ptableOf(method)
   const through = lastClosedMonth(options.now)
@@ -220,18 +241,30 @@ export async function makeRelease(deps: Pick<AppDeps, 'db' | 'config'>, options:
     if (options.onlyIfDue && previous && previous.throughMonth >= through) return null
     const id = (previous?.id ?? 0) + 1
     const throughMonth = previous && previous.throughMonth > through ? previous.throughMonth : through
-    await insertRelease(trx, { id, throughMonth, madeAt: options.now, madeBy: options.madeBy, method })
+    await insertRelease(trx, { id, throughMonth, madeAt: options.now, madeBy: options.madeBy, madeHow, method })
     const formsEntered = await assignForms(trx, id, throughMonth, options.now)
     const atoms = await loadAtoms(trx)
 
     const earlier = await listAggregates(trx)
+    const decidedPeriods = new Set(earlier.filter((a) => a.area === 'country').map((a) => a.period))
+    const periods = newPeriods(atoms, decidedPeriods, throughMonth)
+    // every area of a period is decided in the same release: a period's cutoff is that release
+    const periodCutoff = new Map(earlier.filter((a) => a.area === 'country').map((a) => [a.period, a.cutoff]))
+    for (const period of periods) periodCutoff.set(periodKey(period), id)
+    const aggregateOf = (period: GridPeriod, area: GridArea, cutoff: number): Aggregate => ({
+      key: aggregateKey(period, area),
+      period,
+      area,
+      cutoff,
+      quarterCutoffs:
+        period.type === 'year'
+          ? [1, 2, 3, 4].map((quarter) => Math.min(cutoff, periodCutoff.get(periodKey({ type: 'quarter', year: period.year, quarter })) ?? cutoff))
+          : undefined,
+    })
     const published: Aggregate[] = earlier
       .filter((a) => a.status === 'published')
-      .map((a) => ({ key: a.key, period: parsePeriodKey(a.period), area: parseAreaKey(a.area), cutoff: a.cutoff }))
-    const decidedPeriods = new Set(earlier.filter((a) => a.area === 'country').map((a) => a.period))
-    const candidates: Aggregate[] = newPeriods(atoms, decidedPeriods, throughMonth)
-      .flatMap((period) => areasFor(period, atoms).map((area) => ({ key: aggregateKey(period, area), period, area, cutoff: id })))
-      .sort(candidateOrder)
+      .map((a) => aggregateOf(parsePeriodKey(a.period), parseAreaKey(a.area), a.cutoff))
+    const candidates: Aggregate[] = periods.flatMap((period) => areasFor(period, atoms).map((area) => aggregateOf(period, area, id))).sort(candidateOrder)
     const decisions = decideAggregates(candidates, published, atoms, method.minForms)
 
     const formsIn = (aggregate: Aggregate) => atoms.reduce((sum, atom) => sum + (aggregateContains(aggregate, atom) ? atom.forms : 0), 0)
@@ -252,7 +285,7 @@ export async function makeRelease(deps: Pick<AppDeps, 'db' | 'config'>, options:
     const toPublish = candidates.filter((a) => decisions.get(a.key)!.status === 'published').map((aggregate) => ({ aggregate, forms: formsIn(aggregate) }))
     await insertTables(trx, await buildTables(trx, ptable, method, toPublish, atoms))
     await snapshotVolumes(trx, id, throughMonth, options.now)
-    await recordAudit(trx, { event: 'release_made', at: options.now, actorUserId: options.madeBy, ip: null, details: { release: String(id), through: throughMonth } })
+    await recordAudit(trx, { event: 'release_made', at: options.now, actorUserId: options.madeBy, ip: null, details: { release: String(id), through: throughMonth, made_how: madeHow } })
     return { id, throughMonth, formsEntered, published: toPublish.length, withheld: rows.length - toPublish.length }
   })
 }

@@ -15,7 +15,7 @@ export async function releasesRoutes(app: FastifyInstance): Promise<void> {
       id: r.id,
       through: monthLabel(r.throughMonth, request.lang),
       madeAt: formatDay(r.madeAt, request.lang),
-      madeBy: translate(request.lang, r.madeBy ? 'reports.releases.made_by_admin' : 'reports.releases.made_by_schedule'),
+      madeBy: translate(request.lang, `reports.releases.made_by_${r.madeHow}`),
     }))
     const { made } = request.query as { made?: string }
     return reply.page('reports/releases', {

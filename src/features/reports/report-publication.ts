@@ -4,7 +4,7 @@
 import { translate, type Lang } from '../../i18n/index.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import { monthLabel } from '../forms/form-view.js'
-import { methodOf, type ReleaseMethod } from '../publication/release.service.js'
+import { methodOf, methodOfRelease, type ReleaseMethod } from '../publication/release.service.js'
 import type { Notice } from './report-source.js'
 import type { ReportOrigin } from './reports.service.js'
 
@@ -22,7 +22,7 @@ export interface Publication {
 }
 
 export function publicationOf(deps: Pick<AppDeps, 'config'>, origin: ReportOrigin, lang: Lang): Publication {
-  const method = methodOf(deps.config.publication)
+  const method = origin.release ? methodOfRelease(origin.release, deps.config.publication) : methodOf(deps.config.publication)
   const release = origin.release ? { id: origin.release.id, throughMonth: origin.release.throughMonth, madeAt: origin.release.madeAt.toISOString() } : null
   const statement =
     origin.source === 'team'

@@ -13,7 +13,8 @@ import { filtersQuery, reportQuerySchema, type ReportFilters, type ReportQuery }
 import { dimensionLabel } from './report-labels.js'
 import { filterView, formatShare, periodLabel, tableView, cellView } from './report-view.js'
 import { noticeOf, publicationOf } from './report-publication.js'
-import { methodOf } from '../publication/release.service.js'
+import { latestRelease } from '../publication/publication.repository.js'
+import { methodOf, methodOfRelease } from '../publication/release.service.js'
 import {
   activityReport,
   activityYears,
@@ -239,7 +240,8 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
   )
 
   app.get('/reports/about', async (request, reply) => {
-    const method = methodOf(app.deps.config.publication)
+    const latest = await latestRelease(app.deps.db)
+    const method = latest ? methodOfRelease(latest, app.deps.config.publication) : methodOf(app.deps.config.publication)
     return reply.page('reports/about', {
       titleKey: 'reports.about.title',
       reportNav: REPORT_PAGES.map((p) => ({ href: p === 'overview' ? '/reports' : p === 'questions' ? '/reports/questions' : `/reports/${p}`, label: translate(request.lang, `reports.pages.${p}`), current: p === 'about' })),

@@ -37,14 +37,14 @@ export interface TeamRef {
 /** What a report was read from: the reader's own team (exact, live) or a release. */
 export interface ReportOrigin {
   readonly source: 'team' | 'release' | 'none'
-  readonly release: { readonly id: number; readonly throughMonth: string; readonly madeAt: Date } | null
+  readonly release: { readonly id: number; readonly throughMonth: string; readonly madeAt: Date; readonly method: unknown } | null
 }
 
 function originOf(source: Source | null): ReportOrigin {
   if (!source) return { source: 'none', release: null }
   if (source.type === 'team') return { source: 'team', release: null }
-  const { id, throughMonth, madeAt } = source.release
-  return { source: 'release', release: { id, throughMonth, madeAt } }
+  const { id, throughMonth, madeAt, method } = source.release
+  return { source: 'release', release: { id, throughMonth, madeAt, method } }
 }
 
 /** Filters from the query; a missing one takes its default, a value off the grid is a 400. */
