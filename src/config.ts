@@ -246,8 +246,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   } else if (production && !signingKeyPem) {
     problems.push('INTEGRITY_SIGNING_KEY is required (an Ed25519 private key: `openssl genpkey -algorithm ed25519`)')
   }
-  // a count of 1 must be able to reach the threshold, or small counts could not be published unbiased
-  if (e.PUBLICATION_MAX_NOISE < e.DISCLOSURE_THRESHOLD - 1) problems.push('PUBLICATION_MAX_NOISE must be at least DISCLOSURE_THRESHOLD - 1')
   if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) problems.push('HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS')
   if (e.EXPORTS_MAX_PER_USER > e.EXPORTS_MAX_CONCURRENT) problems.push('EXPORTS_MAX_PER_USER must not be larger than EXPORTS_MAX_CONCURRENT')
   if (e.DATABASE_OWNER_URL && !e.DATABASE_URL) problems.push('DATABASE_OWNER_URL needs DATABASE_URL as well')

@@ -13,7 +13,7 @@ export const openApiPlugin = fp(
           title: 'Anchor statistics extranet API',
           version: '1',
           description:
-            'Aggregate reports and exports of the Anchor statistics extranet. Every count has passed disclosure control: hidden counts come as { "status": "primary" | "secondary", "value": null }. Report and export endpoints accept a personal API token (Authorization: Bearer …); every other endpoint needs a browser session and, for writes, the CSRF token from GET /api/v1/session in X-CSRF-Token.',
+            'Aggregate reports and exports of the Anchor statistics extranet. A team’s own figures are exact and live; everything beyond one’s own team comes from the latest release, where counts about young people are protected with the cell-key method (docs/disclosure.md). A count is { "status": "published", "value": n } or { "status": "withheld", "value": null }; every answer names its source, release and method in `publication`, and a table that is not published for the filters comes with a `notice`. Report and export endpoints accept a personal API token (Authorization: Bearer …); every other endpoint needs a browser session and, for writes, the CSRF token from GET /api/v1/session in X-CSRF-Token.',
         },
         servers: [{ url: app.config.publicUrl }],
         components: {

@@ -12,7 +12,7 @@ import { buildTestApp } from '../fixtures/app.js'
 import { createUser } from '../fixtures/factories.js'
 import { newKey, validAnswers } from '../fixtures/forms.js'
 
-const METADATA = ['id', 'team_id', 'submitted_by', 'definition_version', 'idempotency_key', 'request_hash', 'created_at', 'under_15', 'adult_client', 'home_municipality_known']
+const METADATA = ['id', 'team_id', 'submitted_by', 'definition_version', 'idempotency_key', 'request_hash', 'created_at', 'under_15', 'adult_client', 'home_municipality_known', 'wellbeing_county', 'police_department', 'area_recorded_at_filing', 'record_key']
 
 t.test('the table and its CHECK constraints agree with the definition, code by code', async (t) => {
   const { app } = await buildTestApp(t)
@@ -83,14 +83,15 @@ t.test('the database refuses a form that breaks the definition even if the edge 
   const base = `INSERT INTO meeting_forms (id, team_id, submitted_by, definition_version, idempotency_key, request_hash, created_at,
     meeting_month, meeting_kind, gender, age, home_municipality, child_welfare_notification, earlier_welfare_client, has_hobby, guided_hobby,
     gang_like_group, first_time_in_anchor, times_in_anchor, meeting_topics, under_influence, client_role, information_sources, referred_onward,
-    referral_services, meeting_participants, response_time_days, working_methods, continuation_plan, regret_own, regret_team, usefulness, under_15, adult_client)
+    referral_services, meeting_participants, response_time_days, working_methods, continuation_plan, regret_own, regret_team, usefulness, under_15, adult_client,
+    wellbeing_county, police_department, area_recorded_at_filing, record_key)
     VALUES (gen_random_uuid(), '${user.teamId}', '${user.id}', 1, gen_random_uuid()::text, repeat('a', 64), now(),`
-  const good = `'2026-01-01', 'first', 'boy', 14, '837', 'yes', 'no', 'yes', 'no', 'no', 'yes', NULL, ARRAY['assault'], 'no', 'suspect', ARRAY['police'], 'no', NULL, ARRAY['police'], 5, ARRAY['phone'], ARRAY['other'], 'yes', 'yes', '3', true, false)`
+  const good = `'2026-01-01', 'first', 'boy', 14, '837', 'yes', 'no', 'yes', 'no', 'no', 'yes', NULL, ARRAY['assault'], 'no', 'suspect', ARRAY['police'], 'no', NULL, ARRAY['police'], 5, ARRAY['phone'], ARRAY['other'], 'yes', 'yes', '3', true, false, '08', 'sisa-suomi', true, 12345)`
   t.equal(await database.handle.runScript(base + good).then(() => 'ok', (e: { code?: string }) => e.code), 'ok', 'the baseline row is accepted')
   const variants: [string, string][] = [
     ['unknown gender code', good.replace("'boy'", "'alien'")],
     ['age out of range', good.replace("'boy', 14", "'boy', 40")],
-    ['under 15 contradicting age', good.replace('true, false)', 'false, false)')],
+    ['under 15 contradicting age', good.replace('true, false, ', 'false, false, ')],
     ['guided hobby without a hobby', good.replace("'yes', 'no', 'yes', 'no'", "'yes', 'no', 'no', 'no'")],
     ['unknown municipality', good.replace("'837'", "'999'")],
     ['a day in the month', good.replace("'2026-01-01'", "'2026-01-15'")],

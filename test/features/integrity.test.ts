@@ -37,7 +37,8 @@ async function tamper(test: TestApp, statement: string): Promise<void> {
 const COLUMNS = `id, team_id, submitted_by, definition_version, idempotency_key, request_hash, created_at,
     meeting_month, meeting_kind, gender, age, home_municipality, child_welfare_notification, earlier_welfare_client, has_hobby, guided_hobby,
     gang_like_group, first_time_in_anchor, times_in_anchor, meeting_topics, under_influence, client_role, information_sources, referred_onward,
-    referral_services, meeting_participants, response_time_days, working_methods, continuation_plan, regret_own, regret_team, usefulness, under_15, adult_client`
+    referral_services, meeting_participants, response_time_days, working_methods, continuation_plan, regret_own, regret_team, usefulness, under_15, adult_client,
+    wellbeing_county, police_department, area_recorded_at_filing, record_key`
 
 const verify = (test: TestApp) => verifyApp(test.app)
 
@@ -68,7 +69,8 @@ t.test('a form inserted outside the service, or into the middle of the chain, is
   const copy = `INSERT INTO meeting_forms (${COLUMNS}) SELECT gen_random_uuid(), team_id, submitted_by, definition_version, '00000000-0000-4000-8000-0000000f0e1d', request_hash, created_at,
     meeting_month, meeting_kind, gender, age, home_municipality, child_welfare_notification, earlier_welfare_client, has_hobby, guided_hobby,
     gang_like_group, first_time_in_anchor, times_in_anchor, meeting_topics, under_influence, client_role, information_sources, referred_onward,
-    referral_services, meeting_participants, response_time_days, working_methods, continuation_plan, regret_own, regret_team, usefulness, under_15, adult_client
+    referral_services, meeting_participants, response_time_days, working_methods, continuation_plan, regret_own, regret_team, usefulness, under_15, adult_client,
+    wellbeing_county, police_department, area_recorded_at_filing, record_key
     FROM meeting_forms WHERE id = '${ids[0]}'`
   await tamper(test, copy)
   const unlinked = await verify(test)

@@ -38,7 +38,8 @@ export function allowedValues(n: number, p: PerturbationParameters): number[] {
 
 /**
  * The variance used for n: V where the support allows it; otherwise just inside what the support
- * allows (a count of 1 with k = 5 can only become 0 or 5, which fixes its variance at 4).
+ * allows (a count of 1 with k = 5 can only become 0 or at least 5, so its variance is at least 4: it is
+ * given that least variance).
  */
 export function varianceFor(n: number, support: readonly number[], target: number): number {
   let below = support[0]!

@@ -29,7 +29,10 @@ export interface OneWayCells {
 /** A question split by another at the country level: a column per split answer, or withheld. */
 export interface TwoWayCells {
   readonly columns: Readonly<Record<string, Readonly<Record<string, number>>>>
-  /** published size of each shown column: the split question's own published value for that answer */
+  /**
+   * published size of each shown column: the split question's own published value for that answer,
+   * or for a multiple choice the published number of forms in the column it was shown on
+   */
   readonly columnTotals: Readonly<Record<string, number>>
   /** split answers whose column is not shown: too few forms, or too few without them */
   readonly withheld: readonly string[]
@@ -84,9 +87,17 @@ export function twoWayCells(
   const columns: Record<string, Record<string, number>> = {}
   const columnTotals: Record<string, number> = {}
   for (const code of [...shown].sort()) {
-    columns[code] = publishAll(ptable, sumByCode(tallies.filter((t) => t.split === code)), options.asked)
-    const size = splitSums.get(code) ?? EMPTY_TALLY
-    columnTotals[code] = options.exactColumns ? size.forms : publishedValue(ptable, size)
+    const sums = sumByCode(tallies.filter((t) => t.split === code))
+    columns[code] = publishAll(ptable, sums, options.asked)
+    // A multiple choice's column total is the forms it was shown on in that column (its own "asked"
+    // tally); for a question shown on every form that is the same set of forms as the column, so the
+    // same published value. A single choice's column total is the column's size.
+    const column = splitSums.get(code) ?? EMPTY_TALLY
+    const asked = sums.get(options.asked)
+    // shown on every form of the column: the same set of forms (asked is a subset of the column)
+    const everyForm = !asked || asked.forms === column.forms
+    const size = everyForm ? column : asked
+    columnTotals[code] = options.exactColumns && everyForm ? size.forms : publishedValue(ptable, size)
   }
   const withheld = [...columnTeams.keys()].filter((code) => !shown.has(code)).sort()
   return { columns, columnTotals, withheld }
