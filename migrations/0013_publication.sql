@@ -62,7 +62,7 @@ CREATE TABLE release_aggregates (
   -- the exact number of forms (a volume, published as it is)
   forms integer NOT NULL CHECK (forms >= 0),
   status text NOT NULL CHECK (status IN ('published', 'withheld')),
-  reason text CHECK ((status = 'withheld') = (reason IS NOT NULL) AND reason IN ('too_few_forms', 'one_team', 'close_to_other')),
+  reason text CHECK ((status = 'withheld') = (reason IS NOT NULL) AND reason IN ('too_few_forms', 'one_team', 'close_to_other', 'rest_too_small')),
   -- membership: forms of the period and area that entered releases up to this one
   cutoff_release integer NOT NULL REFERENCES releases (id)
 );

@@ -95,7 +95,7 @@ t.test('every format carries exactly the published numbers of the page, with cod
   t.same(workbook.worksheets.map((s) => s.name), ['Data', 'Metadata', 'Codebook'])
   const data: string[][] = []
   workbook.getWorksheet('Data')!.eachRow((row) => data.push(Array.from({ length: 10 }, (_, i) => String(row.getCell(i + 1).value ?? ''))))
-  t.same(data, rows, 'the workbook has the same rows as the CSV')
+  t.same(data, rows.map((r) => r.slice(0, 10)), 'the workbook has the same rows as the CSV (whose last four columns the metadata sheet holds)')
   const metadata: Record<string, string> = {}
   workbook.getWorksheet('Metadata')!.eachRow((row, n) => {
     if (n > 1) metadata[String(row.getCell(1).value)] = String(row.getCell(2).value ?? '')

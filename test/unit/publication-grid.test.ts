@@ -68,3 +68,37 @@ t.test('split columns are shown only when the column and the rest are safe group
   ])
   t.same([...publishedColumns(columns, aggregate, N)].sort(), ['boy', 'girl'])
 })
+
+t.test('a year minus its published quarters is never a small withheld quarter', async (t) => {
+  // three quarters of two teams each, and a fourth of three forms: each quarter differs from the year
+  // by a safe group, but the year minus the first three would be those three forms
+  const county = { level: 'county' as const, code: '08' }
+  const atoms = [1, 2, 3].flatMap((q) => [atom('a', `2025-0${q * 3 - 1}`, 30), atom('b', `2025-0${q * 3 - 1}`, 25)]).concat(atom('b', '2025-11', 3))
+  const decisions = decideAggregates([year(county), quarter(1, county), quarter(2, county), quarter(3, county), quarter(4, county)], [], atoms, N)
+  t.match(decisions.get('2025|county:08'), { status: 'published' })
+  t.match(decisions.get('2025-Q4|county:08'), { status: 'withheld', reason: 'too_few_forms' })
+  const shown = [1, 2, 3].filter((q) => decisions.get(`2025-Q${q}|county:08`)!.status === 'published')
+  t.equal(shown.length, 2, 'one more quarter is withheld')
+  const withheld = [1, 2, 3].find((q) => !shown.includes(q))!
+  t.match(decisions.get(`2025-Q${withheld}|county:08`), { status: 'withheld', reason: 'rest_too_small', other: '2025|county:08' })
+})
+
+t.test('when the published parts were decided before, the whole is withheld instead', async (t) => {
+  const county = { level: 'county' as const, code: '08' }
+  const atoms = [1, 2, 3].flatMap((q) => [atom('a', `2025-0${q * 3 - 1}`, 30), atom('b', `2025-0${q * 3 - 1}`, 25)]).concat(atom('b', '2025-11', 3, '08', 'sisa-suomi', 2))
+  const earlier = [1, 2, 3].map((q) => quarter(q, county))
+  const yearOf = { ...year(county, 2), quarterCutoffs: [1, 1, 1, 2] }
+  const decisions = decideAggregates([yearOf, quarter(4, county, 2)], earlier, atoms, N)
+  t.match(decisions.get('2025-Q4|county:08'), { status: 'withheld', reason: 'too_few_forms' })
+  t.match(decisions.get('2025|county:08'), { status: 'withheld', reason: 'rest_too_small' }, 'published, the year minus the three quarters would be the three forms')
+})
+
+t.test('the country minus its published counties is never one small withheld county', async (t) => {
+  const atoms = [atom('a', '2025-02', 60, '08'), atom('b', '2025-02', 50, '06'), atom('c', '2025-02', 45, '07'), atom('d', '2025-03', 4, '13')]
+  const counties = ['08', '06', '07', '13'].map((code) => year({ level: 'county', code }))
+  const decisions = decideAggregates([year({ level: 'country' }), ...counties], [], atoms, N)
+  t.match(decisions.get('2025|county:13'), { status: 'withheld', reason: 'too_few_forms' })
+  const published = ['08', '06', '07'].filter((code) => decisions.get(`2025|county:${code}`)!.status === 'published')
+  t.ok(published.length <= 2, 'at least one more county is withheld with the small one')
+  t.match(decisions.get('2025|county:07'), { status: 'withheld', reason: 'rest_too_small' }, 'the smallest published one')
+})

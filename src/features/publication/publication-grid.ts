@@ -11,7 +11,11 @@
 //   a group G of forms is safe when |G| = 0, or |G| >= minForms and, for every team t,
 //   |G minus t's forms| is 0 or >= minForms;
 //   an aggregate is published only when its own forms are a safe group, and for every other
-//   published aggregate it overlaps, both differences (A \ B and B \ A) are safe groups.
+//   published aggregate it overlaps, both differences (A \ B and B \ A) are safe groups;
+//   and where a published whole is split into parts (a year into its quarters; the country into
+//   counties, into police departments, or a year's into teams), the whole minus its published
+//   parts is a safe group too (so that summing the parts and subtracting cannot single out a small
+//   withheld part).
 //
 // Aggregates are decided once, in a fixed order (larger areas and whole years first), and a decision
 // never changes: a later candidate that conflicts with an earlier one is withheld.
@@ -48,7 +52,7 @@ export interface Aggregate {
   readonly quarterCutoffs?: readonly number[]
 }
 
-export type WithheldReason = 'too_few_forms' | 'one_team' | 'close_to_other'
+export type WithheldReason = 'too_few_forms' | 'one_team' | 'close_to_other' | 'rest_too_small'
 export type Decision = { readonly status: 'published' } | { readonly status: 'withheld'; readonly reason: WithheldReason; readonly other?: string }
 
 export function periodKey(period: GridPeriod): string {
@@ -175,7 +179,78 @@ export function decideAggregates(
     decisions.set(candidate.key, { status: 'published' })
     accept(candidate, mine)
   }
+  withholdRevealingParts(candidates, published, live, minForms, decisions)
   return decisions
+}
+
+/** Wholes and the parts that split them: every form of a whole is in exactly one of its parts. */
+function partitions(aggregates: readonly Aggregate[]): { whole: Aggregate; parts: Aggregate[] }[] {
+  const byPeriodAndLevel = new Map<string, Aggregate[]>()
+  for (const a of aggregates) {
+    const key = `${periodKey(a.period)}|${a.area.level}`
+    const list = byPeriodAndLevel.get(key)
+    if (list) list.push(a)
+    else byPeriodAndLevel.set(key, [a])
+  }
+  const byKey = new Map(aggregates.map((a) => [a.key, a]))
+  const result: { whole: Aggregate; parts: Aggregate[] }[] = []
+  for (const whole of aggregates) {
+    if (whole.period.type === 'year' && whole.area.level !== 'team') {
+      const quarters = [1, 2, 3, 4].map((quarter) => byKey.get(aggregateKey({ type: 'quarter', year: whole.period.year, quarter }, whole.area)))
+      result.push({ whole, parts: quarters.filter((q): q is Aggregate => q !== undefined) })
+    }
+    if (whole.area.level === 'country') {
+      const levels = whole.period.type === 'year' ? (['county', 'police', 'team'] as const) : (['county', 'police'] as const)
+      for (const level of levels) result.push({ whole, parts: byPeriodAndLevel.get(`${periodKey(whole.period)}|${level}`) ?? [] })
+    }
+  }
+  return result
+}
+
+/**
+ * The pairwise rule above does not see sums: a year minus three published quarters is its fourth
+ * quarter, the country minus every published county is the withheld counties. Where a published
+ * whole minus its published parts is not a safe group, the smallest published part decided in this
+ * call is withheld too (or, when every published part was decided before, the whole), until every
+ * such rest is safe. Decisions only go from published to withheld, so this ends.
+ */
+function withholdRevealingParts(
+  candidates: readonly Aggregate[],
+  published: readonly Aggregate[],
+  live: readonly Atom[],
+  minForms: number,
+  decisions: Map<string, Decision>,
+): void {
+  const earlier = new Set(published.map((a) => a.key))
+  const isCandidate = (a: Aggregate) => decisions.has(a.key)
+  const isPublished = (a: Aggregate) => earlier.has(a.key) || decisions.get(a.key)?.status === 'published'
+  const atomsOf = new Map<string, Set<Atom>>()
+  const atomsIn = (a: Aggregate) => {
+    let set = atomsOf.get(a.key)
+    if (!set) atomsOf.set(a.key, (set = new Set(live.filter((atom) => aggregateContains(a, atom)))))
+    return set
+  }
+  const formsIn = (a: Aggregate) => [...atomsIn(a)].reduce((sum, atom) => sum + atom.forms, 0)
+  const splits = partitions([...published, ...candidates]).filter(({ whole, parts }) => isCandidate(whole) || parts.some(isCandidate))
+  let changed = true
+  while (changed) {
+    changed = false
+    for (const { whole, parts } of splits) {
+      if (!isPublished(whole)) continue
+      const shown = parts.filter(isPublished)
+      if (shown.length === 0) continue
+      const covered = new Set<Atom>()
+      for (const part of shown) for (const atom of atomsIn(part)) covered.add(atom)
+      const rest = new Map<string, number>()
+      for (const atom of atomsIn(whole)) if (!covered.has(atom)) addTo(rest, atom.teamId, atom.forms)
+      if (!unsafeGroup(rest, minForms)) continue
+      const movable = shown.filter(isCandidate).sort((a, b) => formsIn(a) - formsIn(b) || a.key.localeCompare(b.key))
+      const target = movable[0] ?? (isCandidate(whole) ? whole : undefined)
+      if (!target) continue
+      decisions.set(target.key, { status: 'withheld', reason: 'rest_too_small', other: whole.key })
+      changed = true
+    }
+  }
 }
 
 /**
