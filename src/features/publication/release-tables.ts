@@ -73,7 +73,7 @@ export function twoWayCells(
   tallies: readonly Tally[],
   splitTallies: readonly Tally[],
   aggregateTeams: TeamCounts,
-  options: { asked: string; minForms: number; exactColumns?: boolean },
+  options: { asked: string; minForms: number; exactColumns?: boolean; multiple?: boolean },
 ): TwoWayCells {
   // the split question's own tallies tell each column's size per team, and its published total
   const columnTeams = new Map<string, Map<string, number>>()
@@ -93,7 +93,8 @@ export function twoWayCells(
     // tally); for a question shown on every form that is the same set of forms as the column, so the
     // same published value. A single choice's column total is the column's size.
     const column = splitSums.get(code) ?? EMPTY_TALLY
-    const asked = sums.get(options.asked)
+    // a multiple choice never shown in a column (a conditional one) was shown on none of its forms
+    const asked = options.multiple ? (sums.get(options.asked) ?? EMPTY_TALLY) : undefined
     // shown on every form of the column: the same set of forms (asked is a subset of the column)
     const everyForm = !asked || asked.forms === column.forms
     const size = everyForm ? column : asked

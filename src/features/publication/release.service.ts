@@ -217,6 +217,7 @@ async function buildSplitTables(
         asked: ASKED,
         minForms: method.minForms,
         exactColumns: EXACT_QUESTIONS.has(split.id),
+        multiple: dimension.kind === 'multiple',
       })
       rows.push({ aggregateKey: aggregate.key, tableKey: tableKey(dimension.id, split.id), cells })
     }
