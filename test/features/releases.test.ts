@@ -8,7 +8,8 @@ import { seedDemoData } from '../../src/features/demo/demo-seed.service.js'
 import { perturb } from '../../src/features/publication/ptable.js'
 import { EXACT_QUESTIONS, makeRelease, methodOf, ptableOf } from '../../src/features/publication/release.service.js'
 import { buildTestApp } from '../fixtures/app.js'
-import { createUser } from '../fixtures/factories.js'
+import { createTeam, createUser, loginAs } from '../fixtures/factories.js'
+import { updateTeam } from '../../src/features/teams/teams.repository.js'
 import { fileForms } from '../fixtures/reports.js'
 import { estimates, expectedValue, propagateBounds, readReleaseView } from '../fixtures/release-attack.js'
 
@@ -108,4 +109,25 @@ t.test('a late form is in no answer table: a year holds exactly the forms of its
   t.equal(forms.get('2025|country'), quarters, 'the year is the sum of its quarters: the year minus its quarters is empty')
   const volumes = await sql<{ n: string }>`SELECT coalesce(sum(forms), 0) AS n FROM release_volumes WHERE release_id = ${second.id} AND month BETWEEN DATE '2025-01-01' AND DATE '2025-12-01'`.execute(app.db)
   t.equal(Number(volumes.rows[0]!.n), quarters + 3, 'the exact volumes count the late forms')
+})
+
+t.test('forms keep the area they were filed in: moving a team moves only its later forms', async (t) => {
+  const { deps, clock, app, sms } = await buildTestApp(t)
+  clock.advance(-clock.now().getTime() + Date.parse('2025-03-20T09:00:00Z'))
+  const team = await createTeam(app.db, { name: 'Ankkuri Siirtyvä', wellbeingCounty: '13', policeDepartment: 'ita-suomi' })
+  const expert = await createUser(app.db, { teamId: team })
+  await fileForms(deps, expert, 25, { meetingMonth: '2025-03' })
+  await updateTeam(app.db, team, { name: 'Ankkuri Siirtyvä', wellbeingCounty: '08', policeDepartment: 'sisa-suomi', municipalities: ['179'] }, clock.now())
+  clock.advance(60 * DAY)
+  await fileForms(deps, expert, 22, { meetingMonth: '2025-05' })
+  clock.advance(-clock.now().getTime() + Date.parse('2026-01-10T09:00:00Z'))
+  await makeRelease(deps, { now: clock.now(), madeBy: null })
+
+  const stored = await app.db.selectFrom('meeting_forms').select(['wellbeing_county', 'police_department']).select((eb) => eb.fn.countAll<string>().as('n')).groupBy(['wellbeing_county', 'police_department']).orderBy('wellbeing_county').execute()
+  t.same(stored.map((r) => [r.wellbeing_county, r.police_department, Number(r.n)]), [['08', 'sisa-suomi', 22], ['13', 'ita-suomi', 25]], 'each form keeps the area of its filing')
+  const reader = await loginAs(app, sms, await createUser(app.db, { role: 'researcher' }))
+  const forms = async (area: string) => (await reader.get(`/api/v1/reports/overview?period=2025&area=${area}`)).json().forms
+  t.same(await forms('county:13'), { status: 'published', value: 25 }, 'the old county keeps the forms filed there')
+  t.same(await forms('county:08'), { status: 'published', value: 22 }, 'the new county has only the forms filed after the move')
+  t.same(await forms('police:ita-suomi'), { status: 'published', value: 25 })
 })

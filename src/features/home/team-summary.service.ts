@@ -1,6 +1,7 @@
 // The start page's summary of one's own team: this month and this year, exactly and at once. The
 // team's members filed these forms themselves, so nothing here needs protection; everything beyond
 // the team comes from releases (see features/publication).
+import { inSnapshot } from '../../db/snapshot.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import { monthOf } from '../../lib/months.js'
 import { countTeamActivityRecords, countTeamVolumes } from '../reports/reports.repository.js'
@@ -22,10 +23,8 @@ export interface TeamSummary {
 }
 
 async function column(deps: Pick<AppDeps, 'db'>, teamId: string, from: string, to: string): Promise<SummaryColumn> {
-  const [volumes, activity] = await Promise.all([
-    countTeamVolumes(deps.db, teamId, { from, to, meetingKind: null }),
-    countTeamActivityRecords(deps.db, teamId, from, to),
-  ])
+  const volumes = await countTeamVolumes(deps.db, teamId, { from, to, meetingKind: null })
+  const activity = await countTeamActivityRecords(deps.db, teamId, from, to)
   const ofKind = (kind: string) => volumes.filter((v) => v.kind === kind).reduce((sum, v) => sum + v.forms, 0)
   return {
     forms: volumes.reduce((sum, v) => sum + v.forms, 0),
@@ -40,6 +39,10 @@ async function column(deps: Pick<AppDeps, 'db'>, teamId: string, from: string, t
 export async function teamSummary(deps: Pick<AppDeps, 'db' | 'clock'>, teamId: string): Promise<TeamSummary> {
   const month = monthOf(deps.clock.now())
   const year = Number(month.slice(0, 4))
-  const [thisMonth, thisYear] = await Promise.all([column(deps, teamId, month, month), column(deps, teamId, `${year}-01`, `${year}-12`)])
-  return { month, year, thisMonth, thisYear }
+  // one snapshot, so this month never shows more forms than this year while forms are being filed
+  return inSnapshot(deps, async (deps) => {
+    const thisMonth = await column(deps, teamId, month, month)
+    const thisYear = await column(deps, teamId, `${year}-01`, `${year}-12`)
+    return { month, year, thisMonth, thisYear }
+  })
 }

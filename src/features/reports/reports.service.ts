@@ -6,6 +6,7 @@ import { ValidationError, type FieldError } from '../../errors.js'
 import type { Lang } from '../../i18n/index.js'
 import { translate } from '../../i18n/index.js'
 import { monthOf } from '../../lib/months.js'
+import { inSnapshot } from '../../db/snapshot.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import { policeDepartments, wellbeingCounties } from '../../regions/index.js'
 import { monthLabel } from '../forms/form-view.js'
@@ -100,45 +101,47 @@ export interface OverviewReport {
 const UNDER_15_BANDS = ['under_12', '12_14']
 
 export async function overviewReport(deps: AppDeps, filters: ReportFilters, teams: readonly TeamRef[], lang: Lang, ownTeamId: string | null): Promise<OverviewReport> {
-  const source = await sourceFor(deps, filters.area, ownTeamId)
-  const volumes = source ? await volumesFor(deps, source, filters) : []
-  const months = monthsOf(filters.period)
-  const sum = (keep: (v: VolumeRow) => boolean) => volumes.filter(keep).reduce((s, v) => s + v.forms, 0)
-  const forms = publishedCount(sum(() => true))
-  const firstMeetings = publishedCount(sum((v) => v.kind === 'first'))
-  const followUps = publishedCount(sum((v) => v.kind === 'follow_up'))
-  const fromTable = async (question: string, codes: readonly string[]): Promise<ProtectedCount> => {
-    const dimension = findQuestionDimension(question)
-    if (!source || !dimension) return WITHHELD
-    const data = await answerData(deps, source, filters, dimension)
-    if (data.status === 'notice') return WITHHELD
-    return publishedCount(codes.reduce((s, c) => s + (data.values.get(c) ?? 0), 0))
-  }
-  const under15 = await fromTable('age', UNDER_15_BANDS)
-  const referred = await fromTable('referredOnward', ['yes'])
-  const trend = buildTable(
-    {
-      id: 'trend',
-      title: translate(lang, 'reports.overview.trend_title'),
-      multipleChoice: false,
-      rowHeading: translate(lang, 'reports.month'),
-      rows: months.map((m) => ({ code: m, label: monthLabel(m, lang) })),
-      totalLabel: translate(lang, 'reports.total'),
-    },
-    { cell: (row) => publishedCount(sum((v) => v.month === row)), columnTotal: () => forms },
-  )
-  return {
-    origin: originOf(source),
-    forms,
-    firstMeetings,
-    followUps,
-    under15,
-    referred,
-    firstMeetingsShare: publishedShare(firstMeetings, forms),
-    under15Share: publishedShare(under15, forms),
-    referredShare: publishedShare(referred, forms),
-    trend,
-  }
+  return inSnapshot(deps, async (deps) => {
+    const source = await sourceFor(deps, filters.area, ownTeamId)
+    const volumes = source ? await volumesFor(deps, source, filters) : []
+    const months = monthsOf(filters.period)
+    const sum = (keep: (v: VolumeRow) => boolean) => volumes.filter(keep).reduce((s, v) => s + v.forms, 0)
+    const forms = publishedCount(sum(() => true))
+    const firstMeetings = publishedCount(sum((v) => v.kind === 'first'))
+    const followUps = publishedCount(sum((v) => v.kind === 'follow_up'))
+    const fromTable = async (question: string, codes: readonly string[]): Promise<ProtectedCount> => {
+      const dimension = findQuestionDimension(question)
+      if (!source || !dimension) return WITHHELD
+      const data = await answerData(deps, source, filters, dimension)
+      if (data.status === 'notice') return WITHHELD
+      return publishedCount(codes.reduce((s, c) => s + (data.values.get(c) ?? 0), 0))
+    }
+    const under15 = await fromTable('age', UNDER_15_BANDS)
+    const referred = await fromTable('referredOnward', ['yes'])
+    const trend = buildTable(
+      {
+        id: 'trend',
+        title: translate(lang, 'reports.overview.trend_title'),
+        multipleChoice: false,
+        rowHeading: translate(lang, 'reports.month'),
+        rows: months.map((m) => ({ code: m, label: monthLabel(m, lang) })),
+        totalLabel: translate(lang, 'reports.total'),
+      },
+      { cell: (row) => publishedCount(sum((v) => v.month === row)), columnTotal: () => forms },
+    )
+    return {
+      origin: originOf(source),
+      forms,
+      firstMeetings,
+      followUps,
+      under15,
+      referred,
+      firstMeetingsShare: publishedShare(firstMeetings, forms),
+      under15Share: publishedShare(under15, forms),
+      referredShare: publishedShare(referred, forms),
+      trend,
+    }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -198,38 +201,40 @@ export async function questionReport(
   lang: Lang,
   ownTeamId: string | null,
 ): Promise<QuestionReport> {
-  const source = await sourceFor(deps, filters.area, ownTeamId)
-  const origin = originOf(source)
-  if (!source) return { origin, table: null, notice: { code: 'no_release' }, withheldColumns: [] }
-  if (!split) {
-    const data = await answerData(deps, source, filters, question)
+  return inSnapshot(deps, async (deps) => {
+    const source = await sourceFor(deps, filters.area, ownTeamId)
+    const origin = originOf(source)
+    if (!source) return { origin, table: null, notice: { code: 'no_release' }, withheldColumns: [] }
+    if (!split) {
+      const data = await answerData(deps, source, filters, question)
+      if (data.status === 'notice') return { origin, table: null, notice: data.notice, withheldColumns: [] }
+      return { origin, table: answerTable(question, data, teams, lang), notice: null, withheldColumns: [] }
+    }
+    const data = await splitData(deps, source, filters, question, split)
     if (data.status === 'notice') return { origin, table: null, notice: data.notice, withheldColumns: [] }
-    return { origin, table: answerTable(question, data, teams, lang), notice: null, withheldColumns: [] }
-  }
-  const data = await splitData(deps, source, filters, question, split)
-  if (data.status === 'notice') return { origin, table: null, notice: data.notice, withheldColumns: [] }
-  const names = teamNameMap(teams)
-  const columns = categoriesOf(split, split.codes, lang, names)
-  const shown = columns.filter((c) => !data.withheld.includes(c.code))
-  const table = buildTable(
-    {
-      id: question.id,
-      title: dimensionLabel(question, lang),
-      multipleChoice: question.kind === 'multiple',
-      rowHeading: dimensionLabel(question, lang),
-      rows: categoriesOf(question, question.codes, lang, names),
-      columnHeading: dimensionLabel(split, lang),
-      columns: shown,
-      totalLabel: totalLabel(question, lang),
-      dropEmptyRows: question.kind === 'single' && question.source.type === 'question' && question.source.question.type === 'municipality',
-    },
-    {
-      cell: (row, column) => publishedCount(data.columns.get(column)?.get(row) ?? 0),
-      rowTotal: (row) => publishedCount(data.rowTotals.get(row) ?? 0),
-      columnTotal: (column) => publishedCount(column === '' ? (data.base ?? data.forms) : (data.columnTotals.get(column) ?? 0)),
-    },
-  )
-  return { origin, table, notice: null, withheldColumns: columns.filter((c) => data.withheld.includes(c.code)).map((c) => c.label) }
+    const names = teamNameMap(teams)
+    const columns = categoriesOf(split, split.codes, lang, names)
+    const shown = columns.filter((c) => !data.withheld.includes(c.code))
+    const table = buildTable(
+      {
+        id: question.id,
+        title: dimensionLabel(question, lang),
+        multipleChoice: question.kind === 'multiple',
+        rowHeading: dimensionLabel(question, lang),
+        rows: categoriesOf(question, question.codes, lang, names),
+        columnHeading: dimensionLabel(split, lang),
+        columns: shown,
+        totalLabel: totalLabel(question, lang),
+        dropEmptyRows: question.kind === 'single' && question.source.type === 'question' && question.source.question.type === 'municipality',
+      },
+      {
+        cell: (row, column) => publishedCount(data.columns.get(column)?.get(row) ?? 0),
+        rowTotal: (row) => publishedCount(data.rowTotals.get(row) ?? 0),
+        columnTotal: (column) => publishedCount(column === '' ? (data.base ?? data.forms) : (data.columnTotals.get(column) ?? 0)),
+      },
+    )
+    return { origin, table, notice: null, withheldColumns: columns.filter((c) => data.withheld.includes(c.code)).map((c) => c.label) }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,43 +272,45 @@ export interface AreaReport {
  * the comparison is of published figures.
  */
 export async function areaReport(deps: AppDeps, filters: ReportFilters, teams: readonly TeamRef[], level: ComparisonLevel, question: Dimension, lang: Lang): Promise<AreaReport> {
-  const source = await sourceFor(deps, { level: 'country' }, null)
-  const origin = originOf(source)
-  if (!source || source.type !== 'release') return { origin, table: null, notice: { code: 'no_release' } }
-  if (filters.period.type === 'month') return { origin, table: null, notice: { code: 'by_month' } }
-  if (filters.kind !== 'all') return { origin, table: null, notice: { code: 'by_kind' } }
-  if (level === 'team' && filters.period.type === 'quarter') return { origin, table: null, notice: { code: 'team_by_quarter' } }
-  const areas = areaCodes(level, teams)
-    .map((a) => ({ code: a.code, label: level === 'team' ? a.label : areaName(level, a.code, lang) }))
-    .sort((a, b) => a.label.localeCompare(b.label, lang === 'sv' ? 'sv' : 'fi'))
-  const volumes = await releasedVolumesByArea(deps.db, source.release.id, level, monthScope(filters))
-  const rows = new Map<string, AnswerData>()
-  for (const area of areas) {
-    if (!volumes.get(area.code)) continue
-    rows.set(area.code, await answerData(deps, source, { ...filters, area: { level, code: area.code } }, question))
-  }
-  const country = await answerData(deps, source, { ...filters, area: { level: 'country' } }, question)
-  const columns = categoriesOf(question, question.codes, lang, teamNameMap(teams)).filter((c) => !(question.kind === 'single' && question.source.type === 'question' && question.source.question.type === 'municipality'))
-  const cellOf = (data: AnswerData | undefined, code: string): ProtectedCount => (!data || data.status === 'notice' ? WITHHELD : valueOf(data.values, code))
-  const totalOf = (data: AnswerData | undefined): ProtectedCount => (!data || data.status === 'notice' ? WITHHELD : publishedCount(data.base ?? data.forms))
-  const table = buildTable(
-    {
-      id: `${question.id}-by-${level}`,
-      title: dimensionLabel(question, lang),
-      multipleChoice: question.kind === 'multiple',
-      rowHeading: translate(lang, `reports.levels.${level}`),
-      rows: areas.filter((a) => rows.has(a.code)),
-      columnHeading: dimensionLabel(question, lang),
-      columns,
-      totalLabel: translate(lang, 'reports.whole_country'),
-    },
-    {
-      cell: (row, column) => cellOf(rows.get(row), column),
-      rowTotal: (row) => totalOf(rows.get(row)),
-      columnTotal: (column) => (column === '' ? totalOf(country) : cellOf(country, column)),
-    },
-  )
-  return { origin, table, notice: null }
+  return inSnapshot(deps, async (deps) => {
+    const source = await sourceFor(deps, { level: 'country' }, null)
+    const origin = originOf(source)
+    if (!source || source.type !== 'release') return { origin, table: null, notice: { code: 'no_release' } }
+    if (filters.period.type === 'month') return { origin, table: null, notice: { code: 'by_month' } }
+    if (filters.kind !== 'all') return { origin, table: null, notice: { code: 'by_kind' } }
+    if (level === 'team' && filters.period.type === 'quarter') return { origin, table: null, notice: { code: 'team_by_quarter' } }
+    const areas = areaCodes(level, teams)
+      .map((a) => ({ code: a.code, label: level === 'team' ? a.label : areaName(level, a.code, lang) }))
+      .sort((a, b) => a.label.localeCompare(b.label, lang === 'sv' ? 'sv' : 'fi'))
+    const volumes = await releasedVolumesByArea(deps.db, source.release.id, level, monthScope(filters))
+    const rows = new Map<string, AnswerData>()
+    for (const area of areas) {
+      if (!volumes.get(area.code)) continue
+      rows.set(area.code, await answerData(deps, source, { ...filters, area: { level, code: area.code } }, question))
+    }
+    const country = await answerData(deps, source, { ...filters, area: { level: 'country' } }, question)
+    const columns = categoriesOf(question, question.codes, lang, teamNameMap(teams)).filter((c) => !(question.kind === 'single' && question.source.type === 'question' && question.source.question.type === 'municipality'))
+    const cellOf = (data: AnswerData | undefined, code: string): ProtectedCount => (!data || data.status === 'notice' ? WITHHELD : valueOf(data.values, code))
+    const totalOf = (data: AnswerData | undefined): ProtectedCount => (!data || data.status === 'notice' ? WITHHELD : publishedCount(data.base ?? data.forms))
+    const table = buildTable(
+      {
+        id: `${question.id}-by-${level}`,
+        title: dimensionLabel(question, lang),
+        multipleChoice: question.kind === 'multiple',
+        rowHeading: translate(lang, `reports.levels.${level}`),
+        rows: areas.filter((a) => rows.has(a.code)),
+        columnHeading: dimensionLabel(question, lang),
+        columns,
+        totalLabel: translate(lang, 'reports.whole_country'),
+      },
+      {
+        cell: (row, column) => cellOf(rows.get(row), column),
+        rowTotal: (row) => totalOf(rows.get(row)),
+        columnTotal: (column) => (column === '' ? totalOf(country) : cellOf(country, column)),
+      },
+    )
+    return { origin, table, notice: null }
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,57 +338,59 @@ export function teamIdsInArea(area: Area, teams: readonly TeamRef[]): string[] |
 }
 
 export async function activityReport(deps: AppDeps, area: Area, teams: readonly TeamRef[], years: readonly number[], lang: Lang, ownTeamId: string | null): Promise<ActivityReport> {
-  const source = await sourceFor(deps, area, ownTeamId)
-  const from = Math.min(...years)
-  const to = Math.max(...years)
-  const rows: ActivityTotalsRow[] = !source
-    ? []
-    : source.type === 'team'
-      ? await countTeamActivity(deps.db, source.teamId, from, to)
-      : await releasedActivity(deps.db, source.release.id, teamIdsInArea(area, teams), from, to)
-  const value = (year: number, keep: (r: ActivityTotalsRow) => boolean, field: 'records' | 'participants') =>
-    rows.filter((r) => r.year === year && keep(r)).reduce((s, r) => s + r[field], 0)
-  // oldest first, and only years with something recorded (or the current one)
-  const shownYears = [...years].sort((a, b) => a - b).filter((y, i, all) => i === all.length - 1 || rows.some((r) => r.year === y))
-  const table = (id: string, columns: { code: string; keep: (r: ActivityTotalsRow) => boolean; field: 'records' | 'participants' }[]) =>
-    buildTable(
-      {
-        id,
-        title: translate(lang, `reports.activity.${id}_title`),
-        multipleChoice: false,
-        rowHeading: translate(lang, 'reports.year'),
-        rows: shownYears.map((y) => ({ code: String(y), label: String(y) })),
-        columnHeading: null,
-        columns: columns.map((c) => ({ code: c.code, label: translate(lang, `reports.activity.columns.${c.code}`) })),
-        totalLabel: translate(lang, 'reports.total'),
-      },
-      {
-        cell: (row, column) => {
-          const c = columns.find((x) => x.code === column)!
-          return publishedCount(value(Number(row), c.keep, c.field))
+  return inSnapshot(deps, async (deps) => {
+    const source = await sourceFor(deps, area, ownTeamId)
+    const from = Math.min(...years)
+    const to = Math.max(...years)
+    const rows: ActivityTotalsRow[] = !source
+      ? []
+      : source.type === 'team'
+        ? await countTeamActivity(deps.db, source.teamId, from, to)
+        : await releasedActivity(deps.db, source.release.id, teamIdsInArea(area, teams), from, to)
+    const value = (year: number, keep: (r: ActivityTotalsRow) => boolean, field: 'records' | 'participants') =>
+      rows.filter((r) => r.year === year && keep(r)).reduce((s, r) => s + r[field], 0)
+    // oldest first, and only years with something recorded (or the current one)
+    const shownYears = [...years].sort((a, b) => a - b).filter((y, i, all) => i === all.length - 1 || rows.some((r) => r.year === y))
+    const table = (id: string, columns: { code: string; keep: (r: ActivityTotalsRow) => boolean; field: 'records' | 'participants' }[]) =>
+      buildTable(
+        {
+          id,
+          title: translate(lang, `reports.activity.${id}_title`),
+          multipleChoice: false,
+          rowHeading: translate(lang, 'reports.year'),
+          rows: shownYears.map((y) => ({ code: String(y), label: String(y) })),
+          columnHeading: null,
+          columns: columns.map((c) => ({ code: c.code, label: translate(lang, `reports.activity.columns.${c.code}`) })),
+          totalLabel: translate(lang, 'reports.total'),
         },
-        rowTotal: (row) => publishedCount(columns.reduce((s, c) => s + value(Number(row), c.keep, c.field), 0)),
-        columnTotal: (column) => {
-          const chosen = column === '' ? columns : columns.filter((c) => c.code === column)
-          return publishedCount(shownYears.reduce((s, y) => s + chosen.reduce((t, c) => t + value(y, c.keep, c.field), 0), 0))
+        {
+          cell: (row, column) => {
+            const c = columns.find((x) => x.code === column)!
+            return publishedCount(value(Number(row), c.keep, c.field))
+          },
+          rowTotal: (row) => publishedCount(columns.reduce((s, c) => s + value(Number(row), c.keep, c.field), 0)),
+          columnTotal: (column) => {
+            const chosen = column === '' ? columns : columns.filter((c) => c.code === column)
+            return publishedCount(shownYears.reduce((s, y) => s + chosen.reduce((t, c) => t + value(y, c.keep, c.field), 0), 0))
+          },
         },
-      },
-    )
-  return {
-    origin: originOf(source),
-    meetings: table('meetings', [
-      { code: 'coffee_meetings', keep: (r) => r.kind === 'coffee_meeting', field: 'records' },
-      { code: 'stakeholder_meetings', keep: (r) => r.kind === 'stakeholder_meeting', field: 'records' },
-    ]),
-    participants: table('participants', [
-      { code: 'coffee_participants', keep: (r) => r.kind === 'coffee_meeting', field: 'participants' },
-      { code: 'stakeholder_participants', keep: (r) => r.kind === 'stakeholder_meeting', field: 'participants' },
-    ]),
-    refusals: table('refusals', [
-      { code: 'under_15', keep: (r) => r.kind === 'refusal' && r.ageBand === 'under_15', field: 'records' },
-      { code: '15_plus', keep: (r) => r.kind === 'refusal' && r.ageBand === '15_plus', field: 'records' },
-    ]),
-  }
+      )
+    return {
+      origin: originOf(source),
+      meetings: table('meetings', [
+        { code: 'coffee_meetings', keep: (r) => r.kind === 'coffee_meeting', field: 'records' },
+        { code: 'stakeholder_meetings', keep: (r) => r.kind === 'stakeholder_meeting', field: 'records' },
+      ]),
+      participants: table('participants', [
+        { code: 'coffee_participants', keep: (r) => r.kind === 'coffee_meeting', field: 'participants' },
+        { code: 'stakeholder_participants', keep: (r) => r.kind === 'stakeholder_meeting', field: 'participants' },
+      ]),
+      refusals: table('refusals', [
+        { code: 'under_15', keep: (r) => r.kind === 'refusal' && r.ageBand === 'under_15', field: 'records' },
+        { code: '15_plus', keep: (r) => r.kind === 'refusal' && r.ageBand === '15_plus', field: 'records' },
+      ]),
+    }
+  })
 }
 
 export function activityYears(deps: AppDeps): number[] {
@@ -436,20 +445,22 @@ export interface AnnualReport {
 }
 
 export async function annualReport(deps: AppDeps, team: TeamRef, year: number, teams: readonly TeamRef[], lang: Lang, ownTeamId: string | null): Promise<AnnualReport> {
-  const filters: ReportFilters = { period: { type: 'year', year }, area: { level: 'team', code: team.id }, kind: 'all' }
-  const overview = await overviewReport(deps, filters, teams, lang, ownTeamId)
-  const questions = ANNUAL_REPORT_QUESTIONS.map((id) => questionDimensions().find((d) => d.id === id)).filter((d): d is Dimension => d !== undefined)
-  const source = await sourceFor(deps, filters.area, ownTeamId)
-  const tables: ReportTable[] = []
-  let notice: Notice | null = source ? null : { code: 'no_release' }
-  for (const question of questions) {
-    if (!source || notice) break
-    const data = await answerData(deps, source, filters, question)
-    if (data.status === 'notice') notice = data.notice
-    else tables.push(answerTable(question, data, teams, lang))
-  }
-  const activity = await activityReport(deps, filters.area, teams, [year], lang, ownTeamId)
-  return { origin: originOf(source), team, year, overview, tables: notice ? [] : tables, notice, activity }
+  return inSnapshot(deps, async (deps) => {
+    const filters: ReportFilters = { period: { type: 'year', year }, area: { level: 'team', code: team.id }, kind: 'all' }
+    const overview = await overviewReport(deps, filters, teams, lang, ownTeamId)
+    const questions = ANNUAL_REPORT_QUESTIONS.map((id) => questionDimensions().find((d) => d.id === id)).filter((d): d is Dimension => d !== undefined)
+    const source = await sourceFor(deps, filters.area, ownTeamId)
+    const tables: ReportTable[] = []
+    let notice: Notice | null = source ? null : { code: 'no_release' }
+    for (const question of questions) {
+      if (!source || notice) break
+      const data = await answerData(deps, source, filters, question)
+      if (data.status === 'notice') notice = data.notice
+      else tables.push(answerTable(question, data, teams, lang))
+    }
+    const activity = await activityReport(deps, filters.area, teams, [year], lang, ownTeamId)
+    return { origin: originOf(source), team, year, overview, tables: notice ? [] : tables, notice, activity }
+  })
 }
 
 export function areaLabel(area: Area, teams: readonly TeamRef[], lang: Lang): string {
