@@ -26,7 +26,9 @@ async function addDemoData(config: Config, database: DatabaseHandle): Promise<vo
     process.stdout.write(`Demo: the database already has ${outcome.existingForms} forms; no demo data added.\n`)
     return
   }
-  process.stdout.write(`\nDemo data added: ${outcome.forms} forms and ${outcome.activities} activity records in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`)
+  process.stdout.write(
+    `\nDemo data added: ${outcome.forms} forms and ${outcome.activities} activity records, published in release ${outcome.release ?? '–'}, in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`,
+  )
 }
 
 async function main(): Promise<void> {

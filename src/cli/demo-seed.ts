@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { migrate } from '../db/migrate.js'
 import { seedDemoData } from '../features/demo/demo-seed.service.js'
+import { makeRelease } from '../features/publication/release.service.js'
 import { ConsoleSmsSender } from '../integrations/sms/console-sms-sender.js'
 import { systemClock } from '../lib/clock.js'
 import { openDatabaseOrExit } from './open-database.js'
@@ -40,6 +41,9 @@ try {
     },
   )
   process.stdout.write(`\nWrote ${result.forms} forms and ${result.activities} activity records in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`)
+  // published figures need a release: make one of the closed months, as `npm run release` would
+  const release = await makeRelease({ db: database.db, config }, { now: new Date(), madeBy: null, madeHow: 'command' })
+  if (release) process.stdout.write(`Made release ${release.id}: figures up to ${release.throughMonth}, ${release.published} areas and periods published, ${release.withheld} withheld.\n`)
   ok = true
 } finally {
   await database.close()

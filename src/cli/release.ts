@@ -8,7 +8,7 @@ import { openDatabaseOrExit } from './open-database.js'
 const config = loadConfig()
 const database = await openDatabaseOrExit(
   config,
-  'While the server runs, a national administrator makes a release with "Make a release now" on the releases page (/reports/releases); or stop the server and run `npm run release` again.',
+  'While the server runs, a national administrator makes a release with the button on the releases page (/reports/releases); or stop the server and run `npm run release` again.',
 )
 let ok = false
 try {

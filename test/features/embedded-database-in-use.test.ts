@@ -44,7 +44,7 @@ t.test('a second process on the embedded database refuses and changes nothing; a
     'demo-seed': { args: ['--forms', '5'], input: '', hint: 'npm run demo' },
     migrate: { args: [], input: '', hint: 'applies pending migrations itself' },
     verify: { args: [], input: '', hint: 'Stop the server' },
-    release: { args: [], input: '', hint: 'Make a release now' },
+    release: { args: [], input: '', hint: 'the button on the releases page' },
   }
   for (const [name, { args, input, hint }] of Object.entries(refusals)) {
     const result = await runCli(name, args, env, input)

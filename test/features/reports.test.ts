@@ -3,7 +3,7 @@
 // between releases, however often a reader polls; every page names its source; filters off the grid
 // are refused; what is not published is said in plain words.
 import t from 'tap'
-import { makeRelease } from '../../src/features/publication/release.service.js'
+import { lastClosedMonth, makeRelease } from '../../src/features/publication/release.service.js'
 import { buildTestApp } from '../fixtures/app.js'
 import { createTeam, createUser, loginAs, type TestUser } from '../fixtures/factories.js'
 import { newKey } from '../fixtures/forms.js'
@@ -246,13 +246,22 @@ t.test('reports need a login; only a national administrator makes a release, and
   const expert = await loginAs(app, sms, await createUser(app.db))
   const list = await expert.get('/reports/releases')
   t.notMatch(list.body, 'action="/reports/releases"', 'an expert is not offered the button')
-  t.equal((await expert.post('/reports/releases', {})).statusCode, 403)
+  t.equal((await expert.post('/reports/releases', { through: lastClosedMonth(app.deps.clock.now()) })).statusCode, 403)
   t.equal((await app.db.selectFrom('releases').select('id').execute()).length, 0)
 
   const admin = await createUser(app.db, { role: 'admin' })
   const browser = await loginAs(app, sms, admin)
   await browser.get('/language/en?next=/')
-  const made = await browser.post('/reports/releases', {})
+  const form = await browser.get('/reports/releases')
+  const through = /name="through" value="(\d{4}-\d{2})"/.exec(form.body)![1]!
+  t.equal(through, lastClosedMonth(app.deps.clock.now()), 'the form names the last month the release will hold')
+  for (const stale of [{}, { through: '2020-01' }, { through: "2026-11' OR 1=1" }] as Record<string, string>[]) {
+    const refused = await browser.post('/reports/releases', stale)
+    t.equal(refused.statusCode, 409, `${JSON.stringify(stale)}: refused`)
+    t.match(refused.body, 'The page was out of date')
+  }
+  t.equal((await app.db.selectFrom('releases').select('id').execute()).length, 0, 'and nothing was made')
+  const made = await browser.post('/reports/releases', { through })
   t.equal(made.statusCode, 303)
   t.equal(made.headers.location, '/reports/releases?made=1')
   const after = await browser.get('/reports/releases?made=1')

@@ -1,11 +1,12 @@
 // `npm run demo`: demo data for a newcomer, added once, when the database has no forms yet, so
 // that restarting the demo never doubles the data and a database in real use is never touched.
 import type { AppDeps } from '../../plugins/deps.js'
+import { makeRelease } from '../publication/release.service.js'
 import { seedDemoData } from './demo-seed.service.js'
 
 export const DEMO_FORMS = 2000
 
-export type DemoStartOutcome = { seeded: true; forms: number; activities: number } | { seeded: false; existingForms: number }
+export type DemoStartOutcome = { seeded: true; forms: number; activities: number; release: number | null } | { seeded: false; existingForms: number }
 
 export async function seedDemoIfEmpty(
   deps: AppDeps,
@@ -17,5 +18,7 @@ export async function seedDemoIfEmpty(
     .executeTakeFirstOrThrow()
   if (Number(n) > 0) return { seeded: false, existingForms: Number(n) }
   const result = await seedDemoData(deps, { forms: options.forms ?? DEMO_FORMS, ...(options.onProgress ? { onProgress: options.onProgress } : {}) })
-  return { seeded: true, forms: result.forms, activities: result.activities }
+  // and a release of the closed months, so that national and regional pages have figures at once
+  const release = await makeRelease(deps, { now: deps.clock.now(), madeBy: null, madeHow: 'command' })
+  return { seeded: true, forms: result.forms, activities: result.activities, release: release?.id ?? null }
 }
