@@ -42,13 +42,14 @@ t.test('SIGTERM: requests in flight finish and are stored before the process exi
   const expert = await deployment.expert()
   const session = await logIn(server.baseUrl, deployment.outboxFile, expert)
 
-  // Hold the report totals' lock alone from outside (as a rebuild does), so that five submissions
-  // are surely in flight, each waiting for it inside its transaction, when the signal comes.
+  // Hold the expert's team row from outside (as an administrator's edit of the team would), so that
+  // five submissions are surely in flight, each inside its transaction waiting to check the form's
+  // team (the foreign key's KEY SHARE lock), when the signal comes.
   const holder = new pg.Client({ connectionString: deployment.databaseUrl })
   await holder.connect()
   t.teardown(() => holder.end())
   await holder.query('BEGIN')
-  await holder.query('SELECT pg_advisory_xact_lock(7240004)')
+  await holder.query('SELECT 1 FROM teams WHERE id = (SELECT team_id FROM users WHERE id = $1) FOR UPDATE', [expert.id])
   const keys = [1, 2, 3, 4, 5].map(() => newKey())
   const inFlight = keys.map((key) => session.postJson('/api/v1/meeting-forms', validAnswers(), { 'idempotency-key': key }))
   // (asked on another connection: inside a transaction pg_stat_activity stays as first seen)
@@ -57,7 +58,7 @@ t.test('SIGTERM: requests in flight finish and are stored before the process exi
   t.teardown(() => observer.end())
   const waiting = async () => {
     const { rows } = await observer.query<{ n: string }>(
-      "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
     )
     return Number(rows[0]!.n) === keys.length
   }
