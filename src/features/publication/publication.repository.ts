@@ -204,6 +204,30 @@ export async function findTable(db: Db, aggregateKey: string, tableKey: string):
   return row?.cells
 }
 
+/** Several tables of one aggregate at once (the annual report reads one per question). */
+export async function findTablesOf(db: Db, aggregateKey: string, tableKeys: readonly string[]): Promise<Map<string, unknown>> {
+  if (tableKeys.length === 0) return new Map()
+  const rows = await db.selectFrom('release_tables').select(['table_key', 'cells']).where('aggregate_key', '=', aggregateKey).where('table_key', 'in', tableKeys).execute()
+  return new Map(rows.map((r) => [r.table_key, r.cells]))
+}
+
+/** Tables of one kind for several aggregates at once (an area comparison reads one per area). */
+export async function findTables(db: Db, aggregateKeys: readonly string[], tableKey: string): Promise<Map<string, unknown>> {
+  if (aggregateKeys.length === 0) return new Map()
+  const rows = await db.selectFrom('release_tables').select(['aggregate_key', 'cells']).where('aggregate_key', 'in', aggregateKeys).where('table_key', '=', tableKey).execute()
+  return new Map(rows.map((r) => [r.aggregate_key, r.cells]))
+}
+
+export async function findAggregates(db: Db, keys: readonly string[]): Promise<Map<string, AggregateRow>> {
+  if (keys.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('release_aggregates')
+    .select(['aggregate_key as key', 'release_id as releaseId', 'period', 'area', 'forms', 'status', 'reason', 'cutoff_release as cutoff'])
+    .where('aggregate_key', 'in', keys)
+    .execute()
+  return new Map(rows.map((r) => [r.key, r]))
+}
+
 export async function findAggregate(db: Db, key: string): Promise<AggregateRow | undefined> {
   return db
     .selectFrom('release_aggregates')

@@ -15,7 +15,7 @@ import { publishedCount, publishedShare, WITHHELD, type ProtectedCount } from '.
 import { findQuestionDimension, findSplitDimension, questionDimensions, type Dimension, type SingleValuedDimension } from './report-dimensions.js'
 import { EARLIEST_YEAR, monthsOf, parseArea, parsePeriod, type Area, type MeetingKindFilter, type ReportFilters, type ReportQuery } from './report-filters.js'
 import { areaName, categoriesOf, dimensionLabel } from './report-labels.js'
-import { answerData, monthScope, sourceFor, splitData, type AnswerData, type Notice, type Source } from './report-source.js'
+import { answerData, answersOf, monthScope, releasedAnswersByArea, sourceFor, splitData, type AnswerData, type Notice, type Source } from './report-source.js'
 import { buildTable, type Category, type ReportTable } from './report-table.js'
 import {
   countTeamActivity,
@@ -283,11 +283,9 @@ export async function areaReport(deps: AppDeps, filters: ReportFilters, teams: r
       .map((a) => ({ code: a.code, label: level === 'team' ? a.label : areaName(level, a.code, lang) }))
       .sort((a, b) => a.label.localeCompare(b.label, lang === 'sv' ? 'sv' : 'fi'))
     const volumes = await releasedVolumesByArea(deps.db, source.release.id, level, monthScope(filters))
-    const rows = new Map<string, AnswerData>()
-    for (const area of areas) {
-      if (!volumes.get(area.code)) continue
-      rows.set(area.code, await answerData(deps, source, { ...filters, area: { level, code: area.code } }, question))
-    }
+    const shown = areas.filter((area) => volumes.get(area.code)).map((area) => ({ code: area.code, area: { level, code: area.code } as Area }))
+    const released = await releasedAnswersByArea(deps, filters, shown.map((s) => s.area), question)
+    const rows = new Map(shown.map((s) => [s.code, released.get(s.area)!]))
     const country = await answerData(deps, source, { ...filters, area: { level: 'country' } }, question)
     const columns = categoriesOf(question, question.codes, lang, teamNameMap(teams)).filter((c) => !(question.kind === 'single' && question.source.type === 'question' && question.source.question.type === 'municipality'))
     const cellOf = (data: AnswerData | undefined, code: string): ProtectedCount => (!data || data.status === 'notice' ? WITHHELD : valueOf(data.values, code))
@@ -452,9 +450,10 @@ export async function annualReport(deps: AppDeps, team: TeamRef, year: number, t
     const source = await sourceFor(deps, filters.area, ownTeamId)
     const tables: ReportTable[] = []
     let notice: Notice | null = source ? null : { code: 'no_release' }
+    const answers = source ? await answersOf(deps, source, filters, questions) : new Map<Dimension, AnswerData>()
     for (const question of questions) {
       if (!source || notice) break
-      const data = await answerData(deps, source, filters, question)
+      const data = answers.get(question)!
       if (data.status === 'notice') notice = data.notice
       else tables.push(answerTable(question, data, teams, lang))
     }
