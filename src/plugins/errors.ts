@@ -49,8 +49,14 @@ export function toAppError(error: unknown): AppError | undefined {
   return translateDatabaseError(error)
 }
 
+/** The words for the waiting time a message may name ("Try again in {minutes} minutes"). */
+export function waitOf(error: AppError): { minutes: number; seconds: number } | Record<string, never> {
+  if (!(error instanceof TooManyAttemptsError)) return {}
+  return { minutes: Math.max(1, Math.ceil(error.retryAfterSeconds / 60)), seconds: error.retryAfterSeconds }
+}
+
 function messageOf(lang: Lang, error: AppError): string {
-  return translate(lang, `errors.${error.code}`)
+  return translate(lang, `errors.${error.code}`, waitOf(error))
 }
 
 export function errorBody(lang: Lang, error: AppError) {
@@ -71,7 +77,8 @@ async function sendError(request: FastifyRequest, reply: FastifyReply, error: Ap
     reply.code(error.statusCode).send(errorBody(request.lang, error))
     return
   }
-  await reply.page('errors/error', { titleKey: `errors.${error.code}`, error, errorCode: error.code }, error.statusCode)
+  const wait = waitOf(error)
+  await reply.page('errors/error', { titleText: messageOf(request.lang, error), error, errorCode: error.code, retryMinutes: wait.minutes, retrySeconds: wait.seconds }, error.statusCode)
 }
 
 export const errorsPlugin = fp(
