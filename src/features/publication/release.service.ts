@@ -169,9 +169,22 @@ async function buildTables(
   const years = [...new Set(aggregates.map((a) => a.aggregate.period.year))]
   const atomsOf = new Map(aggregates.map(({ aggregate }) => [aggregate.key, new Set(atoms.filter((atom) => aggregateContains(aggregate, atom)).map(atomKeyOf))]))
   const rows: { aggregateKey: string; tableKey: string; cells: unknown }[] = []
+  // tallies indexed by atom once per list, so that each aggregate reads only its own atoms' tallies
+  const byAtom = new WeakMap<readonly Tally[], Map<string, Tally[]>>()
   const inAggregate = (tallies: readonly Tally[], key: string) => {
-    const mine = atomsOf.get(key)!
-    return tallies.filter((t) => mine.has(t.atomKey))
+    let index = byAtom.get(tallies)
+    if (!index) {
+      index = new Map()
+      for (const t of tallies) {
+        const list = index.get(t.atomKey)
+        if (list) list.push(t)
+        else index.set(t.atomKey, [t])
+      }
+      byAtom.set(tallies, index)
+    }
+    const found: Tally[] = []
+    for (const atomKey of atomsOf.get(key)!) for (const t of index.get(atomKey) ?? []) found.push(t)
+    return found
   }
   const splitTallies = new Map<string, Tally[]>()
   for (const split of SPLITS) splitTallies.set(split.id, (await tallyAnswers(trx, split, years, null)).map(toTally))
