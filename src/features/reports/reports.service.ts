@@ -287,7 +287,9 @@ export async function areaReport(deps: AppDeps, filters: ReportFilters, teams: r
     const released = await releasedAnswersByArea(deps, filters, shown.map((s) => s.area), question)
     const rows = new Map(shown.map((s) => [s.code, released.get(s.area)!]))
     const country = await answerData(deps, source, { ...filters, area: { level: 'country' } }, question)
-    const columns = categoriesOf(question, question.codes, lang, teamNameMap(teams)).filter((c) => !(question.kind === 'single' && question.source.type === 'question' && question.source.question.type === 'municipality'))
+    // home municipality has over 300 answers: compared by area it shows only each area's total
+    const isMunicipality = question.kind === 'single' && question.source.type === 'question' && question.source.question.type === 'municipality'
+    const columns = isMunicipality ? [] : categoriesOf(question, question.codes, lang, teamNameMap(teams))
     const cellOf = (data: AnswerData | undefined, code: string): ProtectedCount => (!data || data.status === 'notice' ? WITHHELD : valueOf(data.values, code))
     const totalOf = (data: AnswerData | undefined): ProtectedCount => (!data || data.status === 'notice' ? WITHHELD : publishedCount(data.base ?? data.forms))
     const table = buildTable(
