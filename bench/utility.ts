@@ -39,18 +39,11 @@ import { formDefinition } from '../src/features/forms/definition.js'
 import { insertMeetingForms, type NewMeetingForm } from '../src/features/forms/forms.repository.js'
 import { validateSubmission } from '../src/features/forms/forms.service.js'
 import type { FiledArea } from '../src/features/forms/stored-form.js'
-import {
-  ASKED,
-  latestRelease,
-  listAggregates,
-  loadAtoms,
-  singleCodeSql,
-  tallyAnswers,
-  type AggregateRow,
-} from '../src/features/publication/publication.repository.js'
+import { ASKED } from '../src/features/publication/answer-counts.js'
+import { latestRelease, listAggregates, loadAtoms, singleCodeSql, type AggregateRow } from '../src/features/publication/publication.repository.js'
 import { aggregateKey, decideAggregates, periodContains, type Aggregate, type GridArea, type GridPeriod } from '../src/features/publication/publication-grid.js'
-import { EXACT_QUESTIONS, makeRelease, methodOf, parseAreaKey, parsePeriodKey, SPLITS } from '../src/features/publication/release.service.js'
-import type { TwoWayCells } from '../src/features/publication/release-tables.js'
+import { countReleasedAnswers, EXACT_QUESTIONS, makeRelease, methodOf, parseAreaKey, parsePeriodKey, SPLITS } from '../src/features/publication/release.service.js'
+import { atomKeyOf, type TwoWayCells } from '../src/features/publication/release-tables.js'
 import { publishedCount, publishedShare } from '../src/features/reports/protected-count.js'
 import { questionDimensions, type Dimension, type SingleValuedDimension } from '../src/features/reports/report-dimensions.js'
 import type { ReportFilters } from '../src/features/reports/report-filters.js'
@@ -380,6 +373,9 @@ async function main(): Promise<void> {
   // The truth: answers per aggregate and question, and forms per aggregate.
   const truth = new Map<string, Map<string, Map<string, number>>>()
   let tallyDifferences = 0
+  // what the release counted from the forms (its input), per atom
+  const atoms = await loadAtoms(deps.db)
+  const releaseCounts = await countReleasedAnswers(deps.db, atoms, [])
   for (const dimension of dimensions) {
     const rows = await trueAnswers(handle, dimension, years)
     for (const row of rows) {
@@ -393,7 +389,12 @@ async function main(): Promise<void> {
     }
     // the release's own tallies (its input) must be these same answers
     const tallied = new Map<string, number>()
-    for (const t of await tallyAnswers(deps.db, dimension, years, null)) add(tallied, `${t.month}|${t.teamId}|${t.county}|${t.police}|${t.code}`, t.forms)
+    const question = releaseCounts.layout.dimensions.findIndex((d) => d.id === dimension.id)
+    for (const atom of atoms) {
+      if (!years.includes(Number(atom.month.slice(0, 4)))) continue
+      const vector = releaseCounts.atoms.sum([atomKeyOf(atom)])
+      for (const [code, tally] of releaseCounts.layout.tallyOf(vector, question)) add(tallied, `${atom.month}|${atom.teamId}|${atom.county}|${atom.police}|${code}`, tally.forms)
+    }
     const counted = new Map(rows.map((r) => [`${r.month}|${r.teamId}|${r.county}|${r.police}|${r.code}`, r.forms]))
     for (const key of new Set([...tallied.keys(), ...counted.keys()])) if (tallied.get(key) !== counted.get(key)) tallyDifferences++
   }
@@ -628,7 +629,6 @@ async function main(): Promise<void> {
   for (const o of splitTotalsOff) add(splitTotalsByTable, `${o.question} by ${o.split}`, 1)
 
   // Which published aggregate each withheld one was too close to: the release's decisions replayed.
-  const atoms = await loadAtoms(deps.db)
   const candidates: Aggregate[] = (await listAggregates(deps.db))
     .map((a) => ({ key: a.key, period: parsePeriodKey(a.period), area: parseAreaKey(a.area), cutoff: a.cutoff }))
     .sort((a, b) => decisionRank(a) - decisionRank(b) || a.key.localeCompare(b.key))

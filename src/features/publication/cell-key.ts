@@ -21,17 +21,16 @@ export function cellKeyOf(recordKeySum: bigint | number): number {
   return Number(((sum % range) + range) % range) / RECORD_KEY_RANGE
 }
 
-/** A cell as counted from the forms: how many, and the sum of their record keys. */
+/**
+ * A cell as counted from the forms: how many, and the sum of their record keys modulo 2^32 (the
+ * cell key needs nothing more, and the sum stays an exact whole number).
+ */
 export interface CellTally {
   readonly forms: number
-  readonly keySum: bigint
+  readonly keySum: number
 }
 
-export const EMPTY_TALLY: CellTally = { forms: 0, keySum: 0n }
-
-export function addTallies(a: CellTally, b: CellTally): CellTally {
-  return { forms: a.forms + b.forms, keySum: a.keySum + b.keySum }
-}
+export const EMPTY_TALLY: CellTally = { forms: 0, keySum: 0 }
 
 /** The published value of a cell. */
 export function publishedValue(ptable: Ptable, tally: CellTally): number {

@@ -103,6 +103,29 @@ export function aggregateContains(aggregate: Aggregate, atom: Atom): boolean {
   return atom.release <= cutoff && periodContains(aggregate.period, atom.month) && areaContains(aggregate.area, atom)
 }
 
+/**
+ * The atoms of each aggregate, found through an index by year (no aggregate spans years) and kept
+ * per aggregate key, so that deciding and tabulating many aggregates does not rescan every atom.
+ */
+export function atomFinder(atoms: readonly Atom[]): (aggregate: Aggregate) => Atom[] {
+  const byYear = new Map<number, Atom[]>()
+  for (const atom of atoms) {
+    const year = Number(atom.month.slice(0, 4))
+    const list = byYear.get(year)
+    if (list) list.push(atom)
+    else byYear.set(year, [atom])
+  }
+  const found = new Map<string, Atom[]>()
+  return (aggregate) => {
+    let list = found.get(aggregate.key)
+    if (!list) {
+      list = (byYear.get(aggregate.period.year) ?? []).filter((atom) => aggregateContains(aggregate, atom))
+      found.set(aggregate.key, list)
+    }
+    return list
+  }
+}
+
 export type TeamCounts = ReadonlyMap<string, number>
 
 /** Why a group of forms (given as forms per team) is not safe, or null when it is. */
@@ -133,6 +156,7 @@ export function decideAggregates(
   minForms: number,
 ): Map<string, Decision> {
   const live = atoms.filter((a) => a.forms > 0)
+  const atomsIn = atomFinder(live)
   // which accepted aggregates each atom belongs to, so that overlaps are found without a full scan
   const membersOf = new Map<Atom, Aggregate[]>()
   const atomsOf = new Map<string, Atom[]>()
@@ -144,11 +168,11 @@ export function decideAggregates(
       else membersOf.set(atom, [aggregate])
     }
   }
-  for (const aggregate of published) accept(aggregate, live.filter((atom) => aggregateContains(aggregate, atom)))
+  for (const aggregate of published) accept(aggregate, atomsIn(aggregate))
 
   const decisions = new Map<string, Decision>()
   for (const candidate of candidates) {
-    const mine = live.filter((atom) => aggregateContains(candidate, atom))
+    const mine = atomsIn(candidate)
     const own = new Map<string, number>()
     for (const atom of mine) addTo(own, atom.teamId, atom.forms)
     const ownReason = unsafeGroup(own, minForms)
@@ -179,7 +203,7 @@ export function decideAggregates(
     decisions.set(candidate.key, { status: 'published' })
     accept(candidate, mine)
   }
-  withholdRevealingParts(candidates, published, live, minForms, decisions)
+  withholdRevealingParts(candidates, published, atomsIn, minForms, decisions)
   return decisions
 }
 
@@ -217,7 +241,7 @@ function partitions(aggregates: readonly Aggregate[]): { whole: Aggregate; parts
 function withholdRevealingParts(
   candidates: readonly Aggregate[],
   published: readonly Aggregate[],
-  live: readonly Atom[],
+  atomsOfAggregate: (aggregate: Aggregate) => readonly Atom[],
   minForms: number,
   decisions: Map<string, Decision>,
 ): void {
@@ -227,7 +251,7 @@ function withholdRevealingParts(
   const atomsOf = new Map<string, Set<Atom>>()
   const atomsIn = (a: Aggregate) => {
     let set = atomsOf.get(a.key)
-    if (!set) atomsOf.set(a.key, (set = new Set(live.filter((atom) => aggregateContains(a, atom)))))
+    if (!set) atomsOf.set(a.key, (set = new Set(atomsOfAggregate(a))))
     return set
   }
   const formsIn = (a: Aggregate) => [...atomsIn(a)].reduce((sum, atom) => sum + atom.forms, 0)

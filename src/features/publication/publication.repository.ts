@@ -5,6 +5,7 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import type { Database, ReleaseMaker } from '../../db/schema.js'
 import { NOT_ASKED, type Dimension, type SingleValuedDimension } from '../reports/report-dimensions.js'
 import type { Atom } from './publication-grid.js'
+import { ASKED } from './answer-counts.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -12,6 +13,16 @@ const RELEASE_LOCK_KEY = 7_240_013 // one release is made at a time, across inst
 
 export async function lockReleases(trx: Transaction<Database>): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(${sql.lit(RELEASE_LOCK_KEY)})`.execute(trx)
+}
+
+/**
+ * A release reads and groups every released form of the years it decides (the first release of a
+ * large database: a million forms): it gets memory to group in instead of spilling to disk, and more
+ * time than a page's query is allowed.
+ */
+export async function allowReleaseWork(trx: Transaction<Database>): Promise<void> {
+  await sql`SET LOCAL work_mem = '256MB'`.execute(trx)
+  await sql`SET LOCAL statement_timeout = '15min'`.execute(trx)
 }
 
 export interface ReleaseRow {
@@ -82,59 +93,55 @@ export function singleCodeSql(dimension: SingleValuedDimension): RawBuilder<stri
   return sql<string>`coalesce(${column(question.column)}::text, ${sql.lit(NOT_ASKED)})`
 }
 
-/** The code counting the forms a multiple-choice question was shown on (its base). */
-export const ASKED = '*asked'
 
-/** The answer codes of a dimension for a form row `f`, one row per code (a multiple choice adds ASKED). */
-function codesSql(dimension: Dimension): { from: RawBuilder<unknown>; code: RawBuilder<string> } {
-  if (dimension.kind === 'single') return { from: sql``, code: singleCodeSql(dimension) }
-  const name = column(dimension.question.column)
-  return {
-    from: sql`CROSS JOIN LATERAL unnest(array_append(${name}, ${sql.lit(ASKED)}::text)) AS answer(code)`,
-    code: sql<string>`answer.code`,
-  }
-}
-
-export interface AtomTally {
+/**
+ * One released form's answers as the release counts them: dimension i's code (a band for a number,
+ * "not asked" when not shown), or for a multiple choice the chosen codes (null when not shown); and
+ * the code of each split question.
+ */
+export interface ReleasedAnswers {
   readonly month: string
   readonly teamId: string
   readonly county: string
   readonly police: string
   readonly release: number
-  /** the split's code, or '' when not split */
-  readonly split: string
-  readonly code: string
-  readonly forms: number
-  readonly keySum: bigint
+  readonly recordKey: number
+  readonly answers: (string | string[] | null)[]
+  readonly splits: string[]
 }
 
 /**
- * Answer tallies of one dimension per atom (and split code), for the released forms of the given
- * years: how many forms gave each answer, and the sum of their record keys.
+ * The released forms of the given months with their answers, a month at a time (so that a release
+ * of a million forms never holds them all at once). Multiple choices come as comma-separated codes:
+ * answer codes are identifiers, never holding a comma.
  */
-export async function tallyAnswers(db: Db, dimension: Dimension, years: readonly number[], split: SingleValuedDimension | null): Promise<AtomTally[]> {
-  if (years.length === 0) return []
-  const { from, code } = codesSql(dimension)
-  const splitCode = split ? singleCodeSql(split) : sql<string>`''`
-  // a multiple choice not shown on a form has no codes at all (array_append of null is {ASKED}: drop it)
-  const shown = dimension.kind === 'multiple' ? sql`AND ${column(dimension.question.column)} IS NOT NULL` : sql``
-  const rows = await sql<{ month: string; team_id: string; county: string; police: string; release_id: number; split: string; code: string; forms: string; key_sum: string }>`
-    SELECT to_char(f.meeting_month, 'YYYY-MM') AS month, f.team_id, f.wellbeing_county AS county, f.police_department AS police,
-           r.release_id, ${splitCode} AS split, ${code} AS code, count(*) AS forms, sum(f.record_key) AS key_sum
-      FROM meeting_forms f JOIN release_forms r ON r.form_id = f.id ${from}
-     WHERE extract(year FROM f.meeting_month) IN (${sql.join(years.map((y) => sql.lit(y)))}) ${shown}
-     GROUP BY 1, 2, 3, 4, 5, 6, 7`.execute(db)
-  return rows.rows.map((r) => ({
-    month: r.month,
-    teamId: r.team_id,
-    county: r.county,
-    police: r.police,
-    release: Number(r.release_id),
-    split: r.split,
-    code: r.code,
-    forms: Number(r.forms),
-    keySum: BigInt(r.key_sum),
-  }))
+export async function* releasedAnswers(db: Db, dimensions: readonly Dimension[], splits: readonly SingleValuedDimension[], months: readonly string[]): AsyncGenerator<ReleasedAnswers[]> {
+  const answerColumns = dimensions.map((d, i) => {
+    const value = d.kind === 'single' ? singleCodeSql(d) : sql`array_to_string(${column(d.question.column)}, ',')`
+    return sql`${value} AS ${sql.ref(`a_${i}`)}`
+  })
+  const splitColumns = splits.map((split, i) => sql`${singleCodeSql(split)} AS ${sql.ref(`s_${i}`)}`)
+  for (const month of months) {
+    const rows = await sql<{ team_id: string; county: string; police: string; release_id: number; record_key: string } & Record<string, string | null>>`
+      SELECT f.team_id, f.wellbeing_county AS county, f.police_department AS police, r.release_id, f.record_key,
+             ${sql.join([...answerColumns, ...splitColumns])}
+        FROM meeting_forms f JOIN release_forms r ON r.form_id = f.id
+       WHERE f.meeting_month = ${`${month}-01`}::date`.execute(db)
+    yield rows.rows.map((r) => ({
+      month,
+      teamId: r.team_id,
+      county: r.county,
+      police: r.police,
+      release: Number(r.release_id),
+      recordKey: Number(r.record_key),
+      answers: dimensions.map((d, i) => {
+        const value = r[`a_${i}`] ?? null
+        if (d.kind === 'single' || value === null) return value
+        return value === '' ? [] : value.split(',')
+      }),
+      splits: splits.map((_, i) => r[`s_${i}`]!),
+    }))
+  }
 }
 
 export interface AggregateRow {

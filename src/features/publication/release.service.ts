@@ -2,17 +2,17 @@
 // closed since the last release is decided area by area (published or withheld, for ever), the
 // published aggregates get their protected tables, and the exact volumes are snapshotted. One
 // transaction under the release lock: a release is made whole or not at all.
-import type { Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
 import type { Database, ReleaseMaker } from '../../db/schema.js'
 import { monthOf } from '../../lib/months.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import { policeDepartments, wellbeingCounties } from '../../regions/index.js'
-import { questionDimensions, splitDimensions, type Dimension } from '../reports/report-dimensions.js'
+import { questionDimensions, splitDimensions, type SingleValuedDimension } from '../reports/report-dimensions.js'
 import { buildPtable, type Ptable } from './ptable.js'
 import {
-  aggregateContains,
   aggregateKey,
+  atomFinder,
   areaKey,
   decideAggregates,
   lastMonthOf,
@@ -22,8 +22,9 @@ import {
   type GridArea,
   type GridPeriod,
 } from './publication-grid.js'
+import { AnswerCounts, AnswerLayout, ASKED } from './answer-counts.js'
 import {
-  ASKED,
+  allowReleaseWork,
   assignForms,
   insertAggregates,
   insertRelease,
@@ -32,14 +33,15 @@ import {
   listAggregates,
   loadAtoms,
   lockReleases,
+  releasedAnswers,
   snapshotVolumes,
-  tallyAnswers,
   type AggregateRow,
-  type AtomTally,
 } from './publication.repository.js'
-import { atomKeyOf, oneWayCells, twoWayCells, type Tally } from './release-tables.js'
+import { atomKeyOf, oneWayCells, twoWayCells } from './release-tables.js'
 import type { PublicationConfig } from '../../config.js'
 import { recordAudit } from '../audit/audit.repository.js'
+
+type Db = Kysely<Database> | Transaction<Database>
 
 export const METHOD_NAME = 'cell-key perturbation (maximum-entropy perturbation table), exact volumes'
 
@@ -145,10 +147,6 @@ export function parseAreaKey(text: string): GridArea {
   return { level, code }
 }
 
-function toTally(t: AtomTally): Tally {
-  return { atomKey: atomKeyOf(t), teamId: t.teamId, split: t.split, code: t.code, forms: t.forms, keySum: t.keySum }
-}
-
 export interface MadeRelease {
   readonly id: number
   readonly throughMonth: string
@@ -157,84 +155,103 @@ export interface MadeRelease {
   readonly withheld: number
 }
 
-/** Builds the protected tables of the newly published aggregates. */
+type TableRow = { aggregateKey: string; tableKey: string; cells: unknown }
+
+/** Split tallies are by month and release (the forms a country-wide year is made of) and split answer. */
+const splitGroupOf = (form: { month: string; release: number }, answer: string) => `${form.month}|${form.release}|${answer}`
+
+/** The released forms' answers counted per atom, and per month and answer of each split question. */
+export interface ReleasedCounts {
+  readonly layout: AnswerLayout
+  readonly atoms: AnswerCounts
+  /** by split question id */
+  readonly splits: ReadonlyMap<string, AnswerCounts>
+}
+
+/** Reads the released forms of the given atoms' months once and counts their answers. */
+export async function countReleasedAnswers(db: Db, atoms: readonly Atom[], splits: readonly SingleValuedDimension[]): Promise<ReleasedCounts> {
+  const layout = new AnswerLayout(questionDimensions())
+  const counts: ReleasedCounts = { layout, atoms: new AnswerCounts(layout), splits: new Map(splits.map((s) => [s.id, new AnswerCounts(layout)])) }
+  const months = [...new Set(atoms.map((a) => a.month))].sort()
+  for await (const forms of releasedAnswers(db, layout.dimensions, splits, months)) {
+    for (const form of forms) {
+      const slots = layout.slotsOf(form.answers)
+      counts.atoms.add(atomKeyOf(form), slots, form.recordKey)
+      splits.forEach((split, i) => counts.splits.get(split.id)!.add(splitGroupOf(form, form.splits[i]!), slots, form.recordKey))
+    }
+  }
+  return counts
+}
+
+/**
+ * Builds the protected tables of the newly published aggregates, from one reading of the released
+ * forms of their years.
+ */
 async function buildTables(
   trx: Transaction<Database>,
   ptable: Ptable,
   method: ReleaseMethod,
   aggregates: readonly { aggregate: Aggregate; forms: number }[],
-  atoms: readonly Atom[],
-): Promise<{ aggregateKey: string; tableKey: string; cells: unknown }[]> {
+  atomsIn: (aggregate: Aggregate) => readonly Atom[],
+): Promise<TableRow[]> {
   if (aggregates.length === 0) return []
-  const years = [...new Set(aggregates.map((a) => a.aggregate.period.year))]
-  const atomsOf = new Map(aggregates.map(({ aggregate }) => [aggregate.key, new Set(atoms.filter((atom) => aggregateContains(aggregate, atom)).map(atomKeyOf))]))
-  const rows: { aggregateKey: string; tableKey: string; cells: unknown }[] = []
-  // tallies indexed by atom once per list, so that each aggregate reads only its own atoms' tallies
-  const byAtom = new WeakMap<readonly Tally[], Map<string, Tally[]>>()
-  const inAggregate = (tallies: readonly Tally[], key: string) => {
-    let index = byAtom.get(tallies)
-    if (!index) {
-      index = new Map()
-      for (const t of tallies) {
-        const list = index.get(t.atomKey)
-        if (list) list.push(t)
-        else index.set(t.atomKey, [t])
+  const years = new Set(aggregates.map((a) => a.aggregate.period.year))
+  const countryYears = aggregates.filter(({ aggregate }) => aggregate.area.level === 'country' && aggregate.period.type === 'year')
+  const atoms = [...new Set(aggregates.flatMap(({ aggregate }) => atomsIn(aggregate)))].filter((a) => years.has(Number(a.month.slice(0, 4))))
+  // split tables are made for the country's whole years only
+  const counts = await countReleasedAnswers(trx, atoms, countryYears.length > 0 ? SPLITS : [])
+  const { layout } = counts
+  const rows: TableRow[] = []
+  for (const { aggregate, forms } of aggregates) {
+    const vector = counts.atoms.sum(atomsIn(aggregate).map(atomKeyOf))
+    layout.dimensions.forEach((dimension, question) => {
+      const options = {
+        multiple: dimension.kind === 'multiple',
+        conditional: dimension.kind === 'multiple' && dimension.question.showWhen !== undefined,
+        asked: ASKED,
+        exact: EXACT_QUESTIONS.has(dimension.id),
       }
-      byAtom.set(tallies, index)
-    }
-    const found: Tally[] = []
-    for (const atomKey of atomsOf.get(key)!) for (const t of index.get(atomKey) ?? []) found.push(t)
-    return found
+      rows.push({ aggregateKey: aggregate.key, tableKey: tableKey(dimension.id), cells: oneWayCells(ptable, layout.tallyOf(vector, question), { ...options, forms }) })
+    })
   }
-  const splitTallies = new Map<string, Tally[]>()
-  for (const split of SPLITS) splitTallies.set(split.id, (await tallyAnswers(trx, split, years, null)).map(toTally))
-
-  for (const dimension of questionDimensions()) {
-    const tallies = splitTallies.get(dimension.id) ?? (await tallyAnswers(trx, dimension, years, null)).map(toTally)
-    const options = {
-      multiple: dimension.kind === 'multiple',
-      conditional: dimension.kind === 'multiple' && dimension.question.showWhen !== undefined,
-      asked: ASKED,
-      exact: EXACT_QUESTIONS.has(dimension.id),
-    }
-    for (const { aggregate, forms } of aggregates) {
-      rows.push({ aggregateKey: aggregate.key, tableKey: tableKey(dimension.id), cells: oneWayCells(ptable, inAggregate(tallies, aggregate.key), { ...options, forms }) })
-    }
-    await buildSplitTables(trx, ptable, method, dimension, aggregates, atoms, splitTallies, inAggregate, rows)
-  }
+  for (const { aggregate } of countryYears) rows.push(...splitTables(ptable, method, counts, atomsIn(aggregate), aggregate.key))
   return rows
 }
 
-/** Country-level, whole-year tables split by each split question. */
-async function buildSplitTables(
-  trx: Transaction<Database>,
-  ptable: Ptable,
-  method: ReleaseMethod,
-  dimension: Dimension,
-  aggregates: readonly { aggregate: Aggregate; forms: number }[],
-  atoms: readonly Atom[],
-  splitTallies: ReadonlyMap<string, Tally[]>,
-  inAggregate: (tallies: readonly Tally[], key: string) => Tally[],
-  rows: { aggregateKey: string; tableKey: string; cells: unknown }[],
-): Promise<void> {
-  const countryYears = aggregates.filter(({ aggregate }) => aggregate.area.level === 'country' && aggregate.period.type === 'year')
-  if (countryYears.length === 0) return
-  const years = countryYears.map(({ aggregate }) => aggregate.period.year)
+/** A country-wide year's tables of every question split by each split question. */
+function splitTables(ptable: Ptable, method: ReleaseMethod, counts: ReleasedCounts, mine: readonly Atom[], aggregateKey: string): TableRow[] {
+  const { layout } = counts
+  const rows: TableRow[] = []
+  const teams = new Map<string, number>()
+  for (const atom of mine) teams.set(atom.teamId, (teams.get(atom.teamId) ?? 0) + atom.forms)
+  const months = [...new Set(mine.map((atom) => `${atom.month}|${atom.release}`))]
   for (const split of SPLITS) {
-    if (split.id === dimension.id) continue
-    const tallies = (await tallyAnswers(trx, dimension, years, split)).map(toTally)
-    for (const { aggregate } of countryYears) {
-      const teams = new Map<string, number>()
-      for (const atom of atoms) if (aggregateContains(aggregate, atom)) teams.set(atom.teamId, (teams.get(atom.teamId) ?? 0) + atom.forms)
-      const cells = twoWayCells(ptable, inAggregate(tallies, aggregate.key), inAggregate(splitTallies.get(split.id)!, aggregate.key), teams, {
+    const splitQuestion = layout.dimensions.findIndex((d) => d.id === split.id)
+    // the split question's own answers: each column's size, and per team (from the atoms)
+    const sizes = layout.tallyOf(counts.atoms.sum(mine.map(atomKeyOf)), splitQuestion)
+    const columnTeams = new Map<string, Map<string, number>>()
+    for (const atom of mine) {
+      for (const [code, tally] of layout.tallyOf(counts.atoms.sum([atomKeyOf(atom)]), splitQuestion)) {
+        const byTeam = columnTeams.get(code) ?? new Map<string, number>()
+        byTeam.set(atom.teamId, (byTeam.get(atom.teamId) ?? 0) + tally.forms)
+        columnTeams.set(code, byTeam)
+      }
+    }
+    const splitCounts = counts.splits.get(split.id)!
+    const columnVectors = new Map([...sizes.keys()].map((code) => [code, splitCounts.sum(months.map((m) => `${m}|${code}`))]))
+    layout.dimensions.forEach((dimension, question) => {
+      if (question === splitQuestion) return
+      const answers = new Map([...columnVectors].map(([code, vector]) => [code, layout.tallyOf(vector, question)]))
+      const cells = twoWayCells(ptable, { sizes, teams: columnTeams, answers }, teams, {
         asked: ASKED,
         minForms: method.minForms,
         exactColumns: EXACT_QUESTIONS.has(split.id),
         multiple: dimension.kind === 'multiple',
       })
-      rows.push({ aggregateKey: aggregate.key, tableKey: tableKey(dimension.id, split.id), cells })
-    }
+      rows.push({ aggregateKey, tableKey: tableKey(dimension.id, split.id), cells })
+    })
   }
+  return rows
 }
 
 /**
@@ -251,6 +268,7 @@ export async function makeRelease(deps: Pick<AppDeps, 'db' | 'config'>, options:
   const through = lastClosedMonth(options.now)
   return deps.db.transaction().execute(async (trx) => {
     await lockReleases(trx)
+    await allowReleaseWork(trx)
     const previous = await latestRelease(trx)
     if (options.onlyIfDue && previous && previous.throughMonth >= through) return null
     const id = (previous?.id ?? 0) + 1
@@ -281,7 +299,8 @@ export async function makeRelease(deps: Pick<AppDeps, 'db' | 'config'>, options:
     const candidates: Aggregate[] = periods.flatMap((period) => areasFor(period, atoms).map((area) => aggregateOf(period, area, id))).sort(candidateOrder)
     const decisions = decideAggregates(candidates, published, atoms, method.minForms)
 
-    const formsIn = (aggregate: Aggregate) => atoms.reduce((sum, atom) => sum + (aggregateContains(aggregate, atom) ? atom.forms : 0), 0)
+    const atomsIn = atomFinder(atoms)
+    const formsIn = (aggregate: Aggregate) => atomsIn(aggregate).reduce((sum, atom) => sum + atom.forms, 0)
     const rows: AggregateRow[] = candidates.map((aggregate) => {
       const decision = decisions.get(aggregate.key)!
       return {
@@ -297,7 +316,7 @@ export async function makeRelease(deps: Pick<AppDeps, 'db' | 'config'>, options:
     })
     await insertAggregates(trx, rows)
     const toPublish = candidates.filter((a) => decisions.get(a.key)!.status === 'published').map((aggregate) => ({ aggregate, forms: formsIn(aggregate) }))
-    await insertTables(trx, await buildTables(trx, ptable, method, toPublish, atoms))
+    await insertTables(trx, await buildTables(trx, ptable, method, toPublish, atomsIn))
     await snapshotVolumes(trx, id, throughMonth, options.now)
     await recordAudit(trx, { event: 'release_made', at: options.now, actorUserId: options.madeBy, ip: null, details: { release: String(id), through: throughMonth, made_how: madeHow } })
     return { id, throughMonth, formsEntered, published: toPublish.length, withheld: rows.length - toPublish.length }

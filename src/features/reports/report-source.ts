@@ -4,7 +4,7 @@
 import type { AppDeps } from '../../plugins/deps.js'
 import { latestRelease, findAggregate, findAggregates, findTable, findTables, findTablesOf, type AggregateRow, type ReleaseRow } from '../publication/publication.repository.js'
 import { aggregateKey, type GridArea, type GridPeriod } from '../publication/publication-grid.js'
-import { ASKED } from '../publication/publication.repository.js'
+import { ASKED } from '../publication/answer-counts.js'
 import { tableKey } from '../publication/release.service.js'
 import type { OneWayCells, TwoWayCells } from '../publication/release-tables.js'
 import type { Dimension, SingleValuedDimension } from './report-dimensions.js'

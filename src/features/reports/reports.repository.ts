@@ -3,7 +3,8 @@
 // protected answer tables are read through publication.repository.ts). Kysely only.
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import type { Database } from '../../db/schema.js'
-import { ASKED, singleCodeSql } from '../publication/publication.repository.js'
+import { ASKED } from '../publication/answer-counts.js'
+import { singleCodeSql } from '../publication/publication.repository.js'
 import type { Dimension, SingleValuedDimension } from './report-dimensions.js'
 
 type Db = Kysely<Database> | Transaction<Database>
