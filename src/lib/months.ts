@@ -1,8 +1,10 @@
 // Calendar months as YYYY-MM text: the month of a moment in Finnish time, and lists of months.
 
 /** The month (YYYY-MM) a moment falls in, in Finnish time. */
+const helsinkiMonth = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit' })
+
 export function monthOf(date: Date): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki', year: 'numeric', month: '2-digit' }).formatToParts(date)
+  const parts = helsinkiMonth.formatToParts(date)
   const year = parts.find((p) => p.type === 'year')?.value
   const month = parts.find((p) => p.type === 'month')?.value
   return `${year}-${month}`

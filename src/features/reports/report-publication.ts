@@ -10,8 +10,12 @@ import type { ReportOrigin } from './reports.service.js'
 
 const LOCALES: Record<Lang, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }
 
+const dayFormats = new Map<Lang, Intl.DateTimeFormat>()
+
 export function formatDay(date: Date, lang: Lang): string {
-  return new Intl.DateTimeFormat(LOCALES[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Helsinki' }).format(date)
+  let format = dayFormats.get(lang)
+  if (!format) dayFormats.set(lang, (format = new Intl.DateTimeFormat(LOCALES[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Helsinki' })))
+  return format.format(date)
 }
 
 export interface Publication {

@@ -11,13 +11,23 @@ import type { TeamRef } from './reports.service.js'
 
 const LOCALES: Record<Lang, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }
 
+// A formatter costs far more to make than to use: one per language, made on first use.
+const countFormats = new Map<Lang, Intl.NumberFormat>()
+const shareFormats = new Map<Lang, Intl.NumberFormat>()
+
+function formatOf(cache: Map<Lang, Intl.NumberFormat>, lang: Lang, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let format = cache.get(lang)
+  if (!format) cache.set(lang, (format = new Intl.NumberFormat(LOCALES[lang], options)))
+  return format
+}
+
 export function formatCount(value: number, lang: Lang): string {
-  return new Intl.NumberFormat(LOCALES[lang]).format(value)
+  return formatOf(countFormats, lang).format(value)
 }
 
 export function formatShare(share: number | null, lang: Lang): string {
   if (share === null) return ''
-  return new Intl.NumberFormat(LOCALES[lang], { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share / 100)
+  return formatOf(shareFormats, lang, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share / 100)
 }
 
 export interface CellView {
