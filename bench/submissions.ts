@@ -223,7 +223,7 @@ function report(runs: readonly Run[], stored: number): string {
     `Run on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; PostgreSQL, the server and the load generator on the same machine.`,
     `Command: \`npm run bench:submissions -- --concurrency ${levels.join(',')} --seconds ${seconds}\`.`,
     `HTTP: autocannon, keep-alive, ${seconds} s per level after a 2 s warm-up; each connection is one logged-in expert (session cookie and CSRF token) and every request has a new Idempotency-Key. The server runs as its own process with its default pool of 10 connections and logs every request (level info).`,
-    'Each accepted form is validated against the definition and stored with its queue entry for the next seal, in one transaction; the sealer and the releases work apart from the submission.',
+    'Each accepted form is validated against the definition and stored with its queue entry for the next seal in one statement, after the team\'s areas are read; the sealer and the releases work apart from the submission.',
     `INSERT: the same rows INSERTed into meeting_forms with \`pg\`, one statement per transaction, one connection per concurrent client: the ceiling, without session, validation or sealing queue.`,
     `Latency in milliseconds; memory is the server's peak resident set during the run. ${stored.toLocaleString('en')} forms were stored in all.`,
     '',

@@ -28,7 +28,8 @@ import { virtuRoutes } from './features/virtu/virtu.routes.js'
 import type { SmsSender } from './integrations/sms/sms-sender.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { nodeModulesDir, staticDir } from './lib/paths.js'
-import { requestIdOf, serializeError, serializeRequest } from './lib/log-serializers.js'
+import { requestIdOf, serializeError, serializeRequest, serializeResponse } from './lib/log-serializers.js'
+import { OneLineRequestLog } from './lib/request-log.js'
 import { authPlugin } from './plugins/auth.js'
 import { dbPlugin } from './plugins/db.js'
 import { depsPlugin } from './plugins/deps.js'
@@ -63,8 +64,9 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
         : {
             level: config.logLevel,
             ...(typeof overrides.logger === 'object' ? overrides.logger : {}),
-            serializers: { err: serializeError, req: serializeRequest },
+            serializers: { err: serializeError, req: serializeRequest, res: serializeResponse },
           },
+    logController: new OneLineRequestLog(),
     trustProxy: trustProxyOption(config.trustProxy),
     // One id per request in every log line (reqId) and in the X-Request-Id response header. Behind
     // a trusted proxy (TRUST_PROXY) the load balancer's X-Request-Id is kept, so the two logs join.

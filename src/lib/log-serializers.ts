@@ -24,6 +24,11 @@ export function serializeRequest(request: { method: string; url: string }): { me
   return { method: request.method, path: query === -1 ? request.url : request.url.slice(0, query) }
 }
 
+/** What a response puts in the log: its status only. */
+export function serializeResponse(reply: { statusCode: number }): { statusCode: number } {
+  return { statusCode: reply.statusCode }
+}
+
 /** A request id from the load balancer's X-Request-Id when it looks like one, otherwise a new one. */
 export function requestIdOf(header: string | string[] | undefined, newId: () => string): string {
   return typeof header === 'string' && /^[A-Za-z0-9._:-]{8,128}$/.test(header) ? header : newId()

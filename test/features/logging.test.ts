@@ -49,10 +49,13 @@ t.test('every request is logged with its id, and without personal data or secret
   t.match(String(page.headers['x-request-id']), /^[0-9a-f-]{36}$/, 'a request without one gets a new id')
 
   const lines = log.lines()
-  t.ok(lines.length > 10, `${lines.length} log lines`)
   const requestLines = lines.filter((line) => 'req' in line || 'res' in line)
-  t.ok(requestLines.length >= 10)
-  for (const line of requestLines) t.type(line.reqId, 'string', `request line "${String(line.msg)}" has its request id`)
+  t.ok(requestLines.length >= 10, `${requestLines.length} request lines`)
+  for (const line of requestLines) {
+    t.type(line.reqId, 'string', `request line "${String(line.msg)}" has its request id`)
+    t.type((line.res as { statusCode?: unknown } | undefined)?.statusCode, 'number', 'and the status it was answered with')
+  }
+  t.equal(new Set(requestLines.map((line) => line.reqId)).size, requestLines.length, 'one line a request, when it is answered')
   t.ok(lines.some((line) => line.reqId === 'lb-0123456789abcdef'))
 
   const text = log.text()

@@ -2,6 +2,7 @@
 import type { Insertable, Kysely, Transaction } from 'kysely'
 import { sql } from 'kysely'
 import type { Database, MeetingFormsTable } from '../../db/schema.js'
+import type { PendingRecord } from '../integrity/chain.repository.js'
 import { newRecordKey } from '../publication/cell-key.js'
 import type { FormDefinition } from './definition-types.js'
 import { answersToColumns, columnsToAnswers, type StoredMeetingForm } from './stored-form.js'
@@ -51,14 +52,34 @@ export async function insertMeetingForms(trx: Transaction<Database>, definition:
  * did. A concurrent insert of the same key is waited for (the unique index), so the caller can then
  * read the form that won.
  */
-export async function insertMeetingFormOnce(trx: Transaction<Database>, definition: FormDefinition, form: NewMeetingForm): Promise<boolean> {
-  const inserted = await trx
-    .insertInto('meeting_forms')
-    .values(meetingFormRow(definition, form))
-    .onConflict((oc) => oc.columns(['submitted_by', 'idempotency_key']).doNothing())
-    .returning('id')
+/**
+ * Stores a form and its entry in the queue for the next seal in one statement (so both or neither,
+ * in one round trip), unless its filer already used this idempotency key. True when stored.
+ */
+export async function insertMeetingFormOnce(db: Db, definition: FormDefinition, form: NewMeetingForm, sealEntry: Omit<PendingRecord, 'id'>): Promise<boolean> {
+  const queued = await db
+    .with('filed', (qb) =>
+      qb
+        .insertInto('meeting_forms')
+        .values(meetingFormRow(definition, form))
+        .onConflict((oc) => oc.columns(['submitted_by', 'idempotency_key']).doNothing())
+        .returning('id'),
+    )
+    .insertInto('integrity_pending')
+    .columns(['record_id', 'record_kind', 'content_hash', 'filed_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('filed')
+        .select([
+          'filed.id',
+          sql<string>`${sealEntry.kind}::text`.as('record_kind'),
+          sql<string>`${sealEntry.contentHash}::text`.as('content_hash'),
+          sql<Date>`${sealEntry.filedAt}::timestamptz`.as('filed_at'),
+        ]),
+    )
+    .returning('record_id')
     .executeTakeFirst()
-  return inserted !== undefined
+  return queued !== undefined
 }
 
 export async function findByIdempotencyKey(db: Db, submittedBy: string, key: string) {

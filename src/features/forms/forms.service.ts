@@ -1,5 +1,5 @@
 // Filing a statistics form: validated against the definition, stored once per idempotency key,
-// linked into the integrity chain in the same transaction. There is no way to change one.
+// queued for the integrity chain in the same statement. There is no way to change one.
 import { randomUUID } from 'node:crypto'
 import { ConflictError, ForbiddenError, ServiceUnavailableError, ValidationError } from '../../errors.js'
 import { canonicalJson, sha256Hex, type Canonical } from '../../lib/canonical-json.js'
@@ -8,7 +8,7 @@ import { withPersonalDataErrors } from '../../lib/personal-data.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import type { Actor } from '../auth/session.service.js'
-import { queueForSeal } from '../integrity/chain.js'
+import { sealEntryOf } from '../integrity/chain.js'
 import { formDefinition } from './definition.js'
 import { findTeam } from '../teams/teams.repository.js'
 import { findByIdempotencyKey, insertMeetingFormOnce } from './forms.repository.js'
@@ -53,34 +53,31 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
   const submission = validateSubmission(deps, input)
   const requestHash = sha256Hex(canonicalJson(submission.answers as Canonical))
 
-  // One transaction: the form row (or the earlier form with this key), then the report totals,
-  // then the form's entry in the queue for the next seal (no lock: the sealer alone takes the
-  // chain's). Forms of the same month still wait for each other on the national totals' rows.
-  // READ COMMITTED: after waiting for a lock, or for a concurrent insert of the same key, each
-  // statement must see what the other committed.
-  return deps.db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
-    // the form keeps the areas its team has now, whatever later becomes of the team
-    const team = await findTeam(trx, teamId)
-    if (!team) throw new ForbiddenError()
-    const form: StoredMeetingForm = {
-      id: randomUUID(),
-      teamId,
-      submittedBy: actor.userId,
-      definitionVersion: formDefinition.version,
-      createdAt: deps.clock.now(),
-      answers: submission.answers,
-      under15: submission.under15,
-      adultClient: submission.adultClient,
-      area: { county: team.wellbeing_county, police: team.police_department, recordedAtFiling: true },
-    }
-    if (!(await insertMeetingFormOnce(trx, formDefinition, { ...form, idempotencyKey: key, requestHash }))) {
-      const earlier = await findByIdempotencyKey(trx, actor.userId, key)
-      // cannot happen (the conflict waited for the other insert to commit); if it did, a retry decides
-      if (!earlier) throw new ServiceUnavailableError()
-      if (earlier.requestHash !== requestHash) throw new ConflictError([{ field: 'idempotencyKey', code: 'key_reused' }])
-      return { id: earlier.id, createdAt: earlier.createdAt, created: false }
-    }
-    await queueForSeal(trx, { kind: 'meeting_form', id: form.id, content: meetingFormContent(form), createdAt: form.createdAt })
+  // One statement stores the form and its entry in the queue for the next seal (no lock: the
+  // sealer alone takes the chain's). Reports count the team's own forms live and build releases in
+  // bulk, so nothing else is written. The form keeps the areas its team has now, whatever later
+  // becomes of the team.
+  const team = await findTeam(deps.db, teamId)
+  if (!team) throw new ForbiddenError()
+  const form: StoredMeetingForm = {
+    id: randomUUID(),
+    teamId,
+    submittedBy: actor.userId,
+    definitionVersion: formDefinition.version,
+    createdAt: deps.clock.now(),
+    answers: submission.answers,
+    under15: submission.under15,
+    adultClient: submission.adultClient,
+    area: { county: team.wellbeing_county, police: team.police_department, recordedAtFiling: true },
+  }
+  const sealEntry = sealEntryOf({ kind: 'meeting_form', id: form.id, content: meetingFormContent(form), createdAt: form.createdAt })
+  if (await insertMeetingFormOnce(deps.db, formDefinition, { ...form, idempotencyKey: key, requestHash }, sealEntry)) {
     return { id: form.id, createdAt: form.createdAt, created: true }
-  })
+  }
+  // The key was used before: the conflict waited for that insert to commit, so this sees it.
+  const earlier = await findByIdempotencyKey(deps.db, actor.userId, key)
+  // cannot happen (see above); if it did, a retry decides
+  if (!earlier) throw new ServiceUnavailableError()
+  if (earlier.requestHash !== requestHash) throw new ConflictError([{ field: 'idempotencyKey', code: 'key_reused' }])
+  return { id: earlier.id, createdAt: earlier.createdAt, created: false }
 }

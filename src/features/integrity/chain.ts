@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto'
 import type { Transaction } from 'kysely'
 import type { Database } from '../../db/schema.js'
 import { canonicalJson, sha256Hex, type Canonical } from '../../lib/canonical-json.js'
-import { insertPending, type RecordKind } from './chain.repository.js'
+import { insertPending, type PendingRecord, type RecordKind } from './chain.repository.js'
 
 export const SEAL_SCHEME = 'hmac-sha256-merkle-v1'
 
@@ -41,9 +41,18 @@ export function sealHashOf(hmacKey: Buffer, seal: SealFields): string {
  * Queues a record written in the same transaction for the next seal. No lock: the sealer takes
  * the queue in its own transaction (sealer.service.ts).
  */
-export async function queueForSeal(
-  trx: Transaction<Database>,
-  record: { kind: RecordKind; id: string; content: Canonical; createdAt: Date },
-): Promise<void> {
-  await insertPending(trx, [{ kind: record.kind, id: record.id, contentHash: contentHashOf(record.content), filedAt: record.createdAt }])
+export async function queueForSeal(trx: Transaction<Database>, record: SealedRecord): Promise<void> {
+  await insertPending(trx, [sealEntryOf(record)])
+}
+
+export interface SealedRecord {
+  readonly kind: RecordKind
+  readonly id: string
+  readonly content: Canonical
+  readonly createdAt: Date
+}
+
+/** A record's entry in the queue for the next seal: what the sealer needs of it (its content's hash). */
+export function sealEntryOf(record: SealedRecord): PendingRecord {
+  return { kind: record.kind, id: record.id, contentHash: contentHashOf(record.content), filedAt: record.createdAt }
 }
