@@ -89,7 +89,7 @@ t.test('the page\'s own download link gives the file', async (t) => {
   const download = page.waitForEvent('download')
   await page.locator('.report-downloads a[href*="format=csv-excel"]').click()
   const file = await download
-  t.match(file.suggestedFilename(), /^anchor-meetingTopics-by-age-\d{4}\.csv$/)
+  t.match(file.suggestedFilename(), /^anchor-meetingTopics-by-age-\d{4}-excel\.csv$/)
   const text = await readFile((await file.path())!, 'utf8')
   t.ok(text.startsWith('\uFEFFtable;table_title;'))
   t.match(text, 'Varkaus tai näpistys')

@@ -39,7 +39,11 @@ interface ChartCheck {
 async function chartsMatchTables(page: Page): Promise<ChartCheck> {
   await page.waitForFunction(() => document.querySelectorAll('canvas[data-chart-for]').length === 0 || typeof (window as unknown as { Chart?: unknown }).Chart === 'function')
   return page.evaluate(() => {
-    type ChartLike = { data: { labels: string[]; datasets: { data: (number | null)[] }[] } }
+    type ChartLike = {
+      data: { labels: unknown[]; datasets: { data: (number | null)[] }[] }
+      options: { indexAxis?: string }
+      scales: Record<string, { ticks: unknown[] } | undefined>
+    }
     const ChartClass = (window as unknown as { Chart: { getChart(canvas: HTMLCanvasElement): ChartLike | undefined } }).Chart
     const mismatches: string[] = []
     let drawn = 0
@@ -54,6 +58,9 @@ async function chartsMatchTables(page: Page): Promise<ChartCheck> {
       drawn++
       const series = Array.from(table.querySelectorAll<HTMLElement>('thead th[data-series]'))
       const rows = Array.from(table.querySelectorAll('tbody tr'))
+      // every category labelled: as many category ticks as table rows, none skipped
+      const categoryTicks = chart.scales[chart.options.indexAxis === 'y' ? 'y' : 'x']?.ticks.length ?? 0
+      if (categoryTicks !== rows.length) mismatches.push(`${canvas.dataset.chartFor}: ${categoryTicks} category labels for ${rows.length} rows`)
       series.forEach((th, i) => {
         rows.forEach((row, r) => {
           const cell = row.querySelector<HTMLElement>(`td[data-col="${th.dataset.series}"]`)

@@ -75,6 +75,7 @@ t.test('every format carries exactly the published numbers of the page, with cod
   const excel = await browser.get(`/api/v1/exports/questions/meetingTopics?${query}&format=csv-excel`)
   const excelRows = parseCsv(excel.body.slice(1), ';')
   t.equal(excelRows.length, rows.length, 'the Excel flavour has the same rows')
+  t.match(excel.headers['content-disposition'], /attachment; filename="anchor-meetingTopics-by-age-\d{4}-excel\.csv"/, 'under a name of its own, so it never overwrites the other CSV')
   const ages = parseCsv((await browser.get(`/api/v1/exports/questions/age?period=${YEAR}&format=csv`)).body.slice(1), ',')
   const agesExcel = parseCsv((await browser.get(`/api/v1/exports/questions/age?period=${YEAR}&format=csv-excel`)).body.slice(1), ';')
   const twelveToFourteen = ages.findIndex((r) => r[2] === '12_14')
@@ -162,6 +163,7 @@ t.test('the codebook: every question and code in three languages, with the versi
   }
   const csv = await browser.get('/api/v1/codebook?format=csv-excel')
   t.ok(csv.body.startsWith('\uFEFFquestion;question_fi;'))
+  t.match(csv.headers['content-disposition'], /-excel\.csv"$/)
   t.match(csv.body, 'Tampere')
   t.equal((await browser.get('/api/v1/codebook?format=xlsx')).statusCode, 200)
   t.match(json.method, { method: /cell-key/, method_threshold_k: '5', method_max_noise_d: '5', method_noise_variance_v: '1.5', method_min_forms: '20' }, 'the codebook carries the method and its parameters')

@@ -44,6 +44,11 @@ function csvPublicationCells(bundle: ExportBundle): string[] {
   return [source, meta.get('release') ?? '', meta.get('release_through_month') ?? '', parameters]
 }
 
+/** One file name per format: the Excel flavour of a CSV says so, so the two never overwrite each other. */
+function csvFileName(name: string, format: 'csv' | 'csv-excel'): string {
+  return format === 'csv-excel' ? `${name}-excel.csv` : `${name}.csv`
+}
+
 async function sendBundle(reply: FastifyReply, bundle: ExportBundle, format: ExportFormat) {
   const rows = bundle.rows.map(asCells)
   const codebook = codebookRows().map((row) => CODEBOOK_COLUMNS.map((c) => row[c]))
@@ -52,7 +57,7 @@ async function sendBundle(reply: FastifyReply, bundle: ExportBundle, format: Exp
     case 'csv-excel': {
       const publication = csvPublicationCells(bundle)
       const table = [[...EXPORT_COLUMNS, ...CSV_PUBLICATION_COLUMNS], ...rows.map((row) => [...row, ...publication])]
-      return attachment(reply, `${bundle.fileName}.csv`, 'text/csv; charset=utf-8').send(toCsv(table, format === 'csv' ? 'standard' : 'excel'))
+      return attachment(reply, csvFileName(bundle.fileName, format), 'text/csv; charset=utf-8').send(toCsv(table, format === 'csv' ? 'standard' : 'excel'))
     }
     case 'xlsx':
       return attachment(reply, `${bundle.fileName}.xlsx`, XLSX_TYPE).send(
@@ -115,7 +120,7 @@ export async function exportsRoutes(app: FastifyInstance): Promise<void> {
     switch (format) {
       case 'csv':
       case 'csv-excel':
-        return attachment(reply, `${name}.csv`, 'text/csv; charset=utf-8').send(toCsv([[...CODEBOOK_COLUMNS], ...cells], format === 'csv' ? 'standard' : 'excel'))
+        return attachment(reply, csvFileName(name, format), 'text/csv; charset=utf-8').send(toCsv([[...CODEBOOK_COLUMNS], ...cells], format === 'csv' ? 'standard' : 'excel'))
       case 'xlsx':
         return slotFor(format, request.actor!.userId, async () =>
           attachment(reply, `${name}.xlsx`, XLSX_TYPE).send(

@@ -53,6 +53,8 @@ export interface TableView {
   readonly multipleChoice: boolean
   readonly rowHeading: string
   readonly columnHeading: string | null
+  /** The table's name for assistive technology: the heading above it shows the title already. */
+  readonly caption: string
   readonly twoWay: boolean
   readonly columns: readonly { code: string; label: string }[]
   readonly rows: readonly { code: string; label: string; cells: CellView[]; total: CellView; share: string }[]
@@ -65,6 +67,13 @@ export interface TableView {
 
 const MAX_CHART_ROWS = 40
 
+/** "Title: rows × columns" for a two-way table, naming each heading once; the title alone otherwise. */
+function captionOf(table: ReportTable): string {
+  if (table.columns.length === 0) return table.title
+  const parts = [table.rowHeading, table.columnHeading].filter((p): p is string => p !== null && p !== '' && p !== table.title)
+  return parts.length > 0 ? `${table.title}: ${parts.join(' × ')}` : table.title
+}
+
 export function tableView(table: ReportTable, lang: Lang, chart: 'bar' | 'line' | null = 'bar'): TableView {
   const cell = (c: ProtectedCount) => cellView(c, lang)
   const rows = table.rows.map((r) => ({ code: r.code, label: r.label, cells: r.counts.map(cell), total: cell(r.total), share: formatShare(r.share, lang) }))
@@ -76,6 +85,7 @@ export function tableView(table: ReportTable, lang: Lang, chart: 'bar' | 'line' 
     multipleChoice: table.multipleChoice,
     rowHeading: table.rowHeading,
     columnHeading: table.columnHeading,
+    caption: captionOf(table),
     twoWay: table.columns.length > 0,
     columns: table.columns,
     rows,
