@@ -1,5 +1,18 @@
 // Small progressive enhancements; every page works without this file.
 document.addEventListener('DOMContentLoaded', () => {
+  // On a phone the main menu folds behind a button, so the page's own content starts near the top.
+  const menuToggle = document.querySelector('.menu-toggle')
+  const menu = document.getElementById('site-menu')
+  if (menuToggle instanceof HTMLButtonElement && menu) {
+    document.documentElement.classList.add('has-menu-toggle')
+    menuToggle.hidden = false
+    menuToggle.addEventListener('click', () => {
+      const open = menuToggle.getAttribute('aria-expanded') !== 'true'
+      menuToggle.setAttribute('aria-expanded', String(open))
+      menu.classList.toggle('site-menu--open', open)
+    })
+  }
+
   // Move keyboard and screen reader focus to an error summary so its problems are read first.
   const summary = document.querySelector('[data-focus-on-load]')
   if (summary instanceof HTMLElement) summary.focus()
