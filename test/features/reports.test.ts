@@ -301,8 +301,12 @@ t.test('team activity per year and the printable annual report: exact for the ow
   const thisYear = refusals.rows.find((r: { code: string }) => r.code === YEAR)
   t.same(thisYear.counts[0], { status: 'published', value: 2 }, 'two refusals, exactly: activity is a volume')
   t.equal(refusals.rows[0].code <= refusals.rows[refusals.rows.length - 1].code, true, 'oldest year first')
+  const activityPage = await browser.get('/reports/activity')
+  t.equal(activityPage.statusCode, 200)
+  t.notMatch(activityPage.body, '<th scope="col" class="num">Share</th>', 'a year\'s share of all years is not shown')
 
   await fileForms(app.deps, expert, 4, { meetingMonth: `${YEAR}-01`, gender: 'other' })
+  t.match((await browser.get(`/reports/questions/gender?period=${YEAR}`)).body, '<th scope="col" class="num">Share</th>', 'an answer\'s share is')
   const annual = (await browser.get(`/api/v1/reports/annual?year=${YEAR}`)).json()
   t.equal(annual.team.name, 'Ankkuri Kuopio')
   t.same(annual.overview.forms, { status: 'published', value: 4 })

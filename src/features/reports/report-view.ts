@@ -63,6 +63,8 @@ export interface TableView {
   /** Charts of very long tables help nobody; the table is still there. */
   readonly chart: 'bar' | 'line' | null
   readonly totalColumnLabel: string
+  /** Whether each row's share of the total is shown: not where rows are years of a running count. */
+  readonly showShare: boolean
 }
 
 const MAX_CHART_ROWS = 40
@@ -74,7 +76,7 @@ function captionOf(table: ReportTable): string {
   return parts.length > 0 ? `${table.title}: ${parts.join(' × ')}` : table.title
 }
 
-export function tableView(table: ReportTable, lang: Lang, chart: 'bar' | 'line' | null = 'bar'): TableView {
+export function tableView(table: ReportTable, lang: Lang, chart: 'bar' | 'line' | null = 'bar', options: { share?: boolean } = {}): TableView {
   const cell = (c: ProtectedCount) => cellView(c, lang)
   const rows = table.rows.map((r) => ({ code: r.code, label: r.label, cells: r.counts.map(cell), total: cell(r.total), share: formatShare(r.share, lang) }))
   const totals = { label: table.totals.label, cells: table.totals.counts.map(cell), total: cell(table.totals.total) }
@@ -93,6 +95,7 @@ export function tableView(table: ReportTable, lang: Lang, chart: 'bar' | 'line' 
     hasHidden,
     chart: rows.length > MAX_CHART_ROWS || rows.length === 0 ? null : chart,
     totalColumnLabel: translate(lang, table.columns.length > 0 ? 'reports.total' : 'reports.count'),
+    showShare: options.share ?? true,
   }
 }
 

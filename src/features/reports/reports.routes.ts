@@ -203,7 +203,8 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
         filterSummary: areaLabel(filters.area, teams, request.lang),
         filters: filterForm(request, filters, teams, { kind: false, period: false }),
         action: '/reports/activity',
-        tables: [report.meetings, report.participants, report.refusals].map((t) => tableView(t, request.lang)),
+        // a year's share of all years says nothing: the activity tables have none
+        tables: [report.meetings, report.participants, report.refusals].map((t) => tableView(t, request.lang, 'bar', { share: false })),
         apiHref: `/api/v1/reports/activity?${filtersQuery(filters).replace(/^period=[^&]*&?/, '')}`,
       }
     }),
@@ -233,7 +234,7 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
         ],
         trend: tableView(report.overview.trend, request.lang, null),
         tables: report.tables.map((t) => tableView(t, request.lang, null)),
-        activityTables: [report.activity.meetings, report.activity.participants, report.activity.refusals].map((t) => tableView(t, request.lang, null)),
+        activityTables: [report.activity.meetings, report.activity.participants, report.activity.refusals].map((t) => tableView(t, request.lang, null, { share: false })),
         apiHref: `/api/v1/reports/annual?team=${team.id}&year=${year}`,
       }
     }),
