@@ -5,7 +5,6 @@ import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import type { Database, ReleaseMaker } from '../../db/schema.js'
 import { NOT_ASKED, type Dimension, type SingleValuedDimension } from '../reports/report-dimensions.js'
 import type { Atom } from './publication-grid.js'
-import { ASKED } from './answer-counts.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -16,9 +15,9 @@ export async function lockReleases(trx: Transaction<Database>): Promise<void> {
 }
 
 /**
- * A release reads and groups every released form of the years it decides (the first release of a
- * large database: a million forms): it gets memory to group in instead of spilling to disk, and more
- * time than a page's query is allowed.
+ * A release works over every released form (the first release of a large database: a million
+ * forms, entered, read and snapshotted): it gets memory for its joins and grouping instead of
+ * spilling to disk, and more time than a page's query is allowed.
  */
 export async function allowReleaseWork(trx: Transaction<Database>): Promise<void> {
   await sql`SET LOCAL work_mem = '256MB'`.execute(trx)
@@ -92,7 +91,6 @@ export function singleCodeSql(dimension: SingleValuedDimension): RawBuilder<stri
   }
   return sql<string>`coalesce(${column(question.column)}::text, ${sql.lit(NOT_ASKED)})`
 }
-
 
 /**
  * One released form's answers as the release counts them: dimension i's code (a band for a number,

@@ -158,7 +158,7 @@ export interface MadeRelease {
 type TableRow = { aggregateKey: string; tableKey: string; cells: unknown }
 
 /** Split tallies are by month and release (the forms a country-wide year is made of) and split answer. */
-const splitGroupOf = (form: { month: string; release: number }, answer: string) => `${form.month}|${form.release}|${answer}`
+const splitGroupOf = (forms: { month: string; release: number }, answer: string) => `${forms.month}|${forms.release}|${answer}`
 
 /** The released forms' answers counted per atom, and per month and answer of each split question. */
 export interface ReleasedCounts {
@@ -195,9 +195,8 @@ async function buildTables(
   atomsIn: (aggregate: Aggregate) => readonly Atom[],
 ): Promise<TableRow[]> {
   if (aggregates.length === 0) return []
-  const years = new Set(aggregates.map((a) => a.aggregate.period.year))
   const countryYears = aggregates.filter(({ aggregate }) => aggregate.area.level === 'country' && aggregate.period.type === 'year')
-  const atoms = [...new Set(aggregates.flatMap(({ aggregate }) => atomsIn(aggregate)))].filter((a) => years.has(Number(a.month.slice(0, 4))))
+  const atoms = [...new Set(aggregates.flatMap(({ aggregate }) => atomsIn(aggregate)))]
   // split tables are made for the country's whole years only
   const counts = await countReleasedAnswers(trx, atoms, countryYears.length > 0 ? SPLITS : [])
   const { layout } = counts
@@ -224,7 +223,8 @@ function splitTables(ptable: Ptable, method: ReleaseMethod, counts: ReleasedCoun
   const rows: TableRow[] = []
   const teams = new Map<string, number>()
   for (const atom of mine) teams.set(atom.teamId, (teams.get(atom.teamId) ?? 0) + atom.forms)
-  const months = [...new Set(mine.map((atom) => `${atom.month}|${atom.release}`))]
+  // the country's forms of the year: its atoms' months and releases, whatever their team or area
+  const months = [...new Map(mine.map((atom) => [`${atom.month}|${atom.release}`, atom])).values()]
   for (const split of SPLITS) {
     const splitQuestion = layout.dimensions.findIndex((d) => d.id === split.id)
     // the split question's own answers: each column's size, and per team (from the atoms)
@@ -238,7 +238,7 @@ function splitTables(ptable: Ptable, method: ReleaseMethod, counts: ReleasedCoun
       }
     }
     const splitCounts = counts.splits.get(split.id)!
-    const columnVectors = new Map([...sizes.keys()].map((code) => [code, splitCounts.sum(months.map((m) => `${m}|${code}`))]))
+    const columnVectors = new Map([...sizes.keys()].map((code) => [code, splitCounts.sum(months.map((m) => splitGroupOf(m, code)))]))
     layout.dimensions.forEach((dimension, question) => {
       if (question === splitQuestion) return
       const answers = new Map([...columnVectors].map(([code, vector]) => [code, layout.tallyOf(vector, question)]))
