@@ -71,6 +71,7 @@ const envSchema = z.object({
   PUBLICATION_MIN_FORMS: z.coerce.number().int().min(5).max(1000).default(20),
   RELEASE_DAY: z.coerce.number().int().min(1).max(28).default(5),
   RELEASE_SCHEDULE_ENABLED: flag.default(true),
+  FORM_DRAFT_HOURS: z.coerce.number().min(1).max(24 * 14).default(72),
 })
 
 export type Environment = 'development' | 'test' | 'production'
@@ -131,6 +132,8 @@ export interface Config {
     /** A connection with no traffic for this long is closed (the socket timeout). */
     readonly connectionTimeoutMs: number
   }
+  /** How long a form in progress is kept after its last change (then it is deleted). */
+  readonly formDraftLifetimeMs: number
   /** Heavy exports (XLSX) running at once: in the whole instance, and per user. */
   readonly exports: { readonly maxConcurrent: number; readonly maxPerUser: number }
   /**
@@ -317,6 +320,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       connectionTimeoutMs: e.HTTP_CONNECTION_TIMEOUT_MS,
     }),
+    formDraftLifetimeMs: Math.round(e.FORM_DRAFT_HOURS * 3_600_000),
     exports: Object.freeze({ maxConcurrent: e.EXPORTS_MAX_CONCURRENT, maxPerUser: e.EXPORTS_MAX_PER_USER }),
     setupToken: e.SETUP_TOKEN ?? (production ? undefined : randomBytes(24).toString('base64url')),
     publicUrlGiven: e.PUBLIC_URL !== undefined,

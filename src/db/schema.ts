@@ -147,6 +147,18 @@ export interface Database {
   release_tables: ReleaseTablesTable
   release_volumes: ReleaseVolumesTable
   release_activity: ReleaseActivityTable
+  form_drafts: FormDraftsTable
+}
+
+/** A form in progress (migrations/0014_form_drafts.sql); user_id NULL: answers waiting for a login. */
+export interface FormDraftsTable {
+  id: string
+  user_id: string | null
+  answers: ColumnType<Record<string, unknown>, string, string>
+  idempotency_key: string
+  created_at: Timestamp
+  updated_at: Timestamp
+  expires_at: Timestamp
 }
 
 /** Releases and what they published (migrations/0013_publication.sql); append-only. */

@@ -26,6 +26,11 @@ declare module 'fastify' {
     roles?: readonly UserRole[]
     /** A personal API token may reach it (read-only report and export endpoints only). */
     token?: boolean
+    /**
+     * Without a session the handler still runs (request.actor is null) and sends to the login page
+     * itself: a step of the statistics form sent after the session ended keeps its answers.
+     */
+    loggedOutHandler?: boolean
   }
 }
 
@@ -87,6 +92,7 @@ export const authPlugin = fp(
       const config = request.routeOptions.config
       if (config.public || request.url.startsWith('/static/') || request.url.startsWith('/vendor/')) return
       if (!request.actor) {
+        if (config.loggedOutHandler) return
         if (wantsJson(request) || request.method !== 'GET') throw new AuthenticationRequiredError()
         return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303)
       }

@@ -1,6 +1,7 @@
 // Server-rendered pages: Handlebars through @fastify/view, with the layout, the partials, the
 // translation helper, and reply.page(), which adds what every page needs (language, the logged-in
 // actor, the CSRF token, the language switch links).
+import { SESSION_IDLE_TIMEOUT_MS } from '../features/auth/session.service.js'
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import view from '@fastify/view'
@@ -117,6 +118,7 @@ export const viewsPlugin = fp(
         lang: request.lang,
         actor: request.actor,
         isAdmin: request.actor?.role === 'admin',
+        sessionIdleSeconds: SESSION_IDLE_TIMEOUT_MS / 1000,
         csrfToken: this.generateCsrf(),
         languages: languageLinks(app, request, typeof data.returnPath === 'string' ? data.returnPath : undefined),
         errors,
@@ -134,6 +136,8 @@ export const viewsPlugin = fp(
  * Re-renders a form page after a failed submission: the typed values stay, the error summary
  * names each problem. Anything that is not an AppError is a fault and goes to the error handler.
  */
+const CORRECTABLE_ERRORS: ReadonlySet<string> = new Set(['validation_failed', 'invalid_credentials', 'code_invalid'])
+
 export async function renderFormWithError(
   reply: FastifyReply,
   name: string,
@@ -144,11 +148,14 @@ export async function renderFormWithError(
   if (error instanceof TooManyAttemptsError || error instanceof ServiceUnavailableError) {
     reply.header('retry-after', String(error.retryAfterSeconds))
   }
+  // Only these leave something on the page to correct; the others (an account not yet approved, a
+  // pause before a new code, an expired code) are headed as not done, not as a mistake.
+  const cannotBeCorrected = !CORRECTABLE_ERRORS.has(error.code)
   const minutes = error instanceof TooManyAttemptsError ? Math.max(1, Math.ceil(error.retryAfterSeconds / 60)) : undefined
   const seconds = error instanceof TooManyAttemptsError ? error.retryAfterSeconds : undefined
   await reply.page(
     name,
-    { ...data, errors: error.fields, formError: error.fields.length === 0 || error.code !== 'validation_failed' ? error.code : undefined, retryMinutes: minutes, retrySeconds: seconds },
+    { ...data, errors: error.fields, errorCannotBeCorrected: cannotBeCorrected, formError: error.fields.length === 0 || error.code !== 'validation_failed' ? error.code : undefined, retryMinutes: minutes, retrySeconds: seconds },
     error.statusCode,
   )
 }

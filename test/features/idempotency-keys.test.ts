@@ -4,8 +4,8 @@ import t from 'tap'
 import { buildTestApp, type TestApp } from '../fixtures/app.js'
 import type { TestBrowser } from '../fixtures/browser.js'
 import { createUser, loginAs } from '../fixtures/factories.js'
-import { newKey, validAnswers } from '../fixtures/forms.js'
-import { asFormFields } from '../fixtures/security-world.js'
+import { formDefinition } from '../../src/features/forms/definition.js'
+import { asFormFields, newKey, validAnswers } from '../fixtures/forms.js'
 
 /** What the penetration test got stored: an identity code, a name joined to one, a phone number. */
 const PERSONAL_KEYS = ['131052-308T', 'Virtanen131052-308T', '0401234567-', 'not-a-uuid-at-all']
@@ -51,23 +51,28 @@ t.test('the API refuses a key that is not a UUID, naming the Idempotency-Key hea
   t.same((await storedKeys(test)).sort(), [upper.toLowerCase(), 'c232ab00-9414-11ec-b3c8-9e6bdeced846'].sort())
 })
 
-t.test('the form pages refuse a hidden key that is not a UUID and keep the answers', async (t) => {
+t.test('the form pages refuse a hidden key that is not a UUID; the draft carries a UUID of its own', async (t) => {
   const test = await buildTestApp(t)
   const { browser } = await expert(test)
-  await browser.get('/forms/new')
-  const refused = await browser.post('/forms', { ...asFormFields(validAnswers({ age: 16 })), idempotencyKey: '131052-308T' })
-  t.equal(refused.statusCode, 400)
-  t.match(refused.body, 'Form key: Must be a UUID', 'the summary names the key')
-  t.match(refused.body, 'value="16"', 'the answers are kept')
-  const fresh = /name="idempotencyKey" value="([^"]+)"/.exec(refused.body)?.[1]
-  t.match(fresh, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'with a fresh key to send them again')
-  t.equal((await browser.post('/forms', { ...asFormFields(validAnswers({ age: 16 })), idempotencyKey: fresh! })).statusCode, 303)
+  await browser.get('/forms/new/meeting')
+  const refused = await browser.post('/forms', { idempotencyKey: '131052-308T' })
+  t.equal(refused.statusCode, 400, 'without a draft the key sent is checked, and refused')
+  t.same(await storedKeys(test), [], 'nothing was stored')
+
+  for (const step of formDefinition.sections.map((s) => s.id)) {
+    const only = formDefinition.questions.filter((q) => q.section === step).map((q) => q.id)
+    await browser.post(`/forms/new/${step}`, { ...asFormFields(validAnswers({ age: 16 }), only), go: 'next' })
+  }
+  const review = await browser.get('/forms/review')
+  const key = /name="idempotencyKey" value="([^"]+)"/.exec(review.body)?.[1]
+  t.match(key, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'the review sends the draft\'s key')
+  t.equal((await browser.post('/forms', { idempotencyKey: '131052-308T' })).statusCode, 303, 'with a draft, the form is filed under the draft\'s key whatever the page sends')
 
   await browser.get('/activity')
   const activity = await browser.post('/activity', { kind: 'refusal', month: validAnswers().meetingMonth as string, ageBand: 'under_15', idempotencyKey: '0401234567-' })
   t.equal(activity.statusCode, 400)
-  t.match(activity.body, 'Form key: Must be a UUID')
-  t.same(await storedKeys(test), [fresh], 'only the form sent with a UUID is stored')
+  t.match(activity.body, /Form key<\/span> Must be a UUID/)
+  t.same(await storedKeys(test), [key], 'only the form, under its draft\'s key, is stored')
 })
 
 t.test('the database refuses a new row whose key is not a UUID', async (t) => {

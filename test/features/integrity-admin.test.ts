@@ -21,7 +21,7 @@ t.test('an administrator sees the public key, makes a checkpoint and downloads i
   const expert = await loginAs(test.app, test.sms, await createUser(test.app.db))
   t.equal((await expert.get('/admin/integrity')).statusCode, 403)
   t.equal((await expert.get('/admin/integrity/checkpoint.json')).statusCode, 403)
-  await expert.get('/forms/new')
+  await expert.get('/forms/new/meeting')
   t.equal((await expert.post('/admin/integrity/checkpoint')).statusCode, 403)
   t.equal(await test.app.db.selectFrom('integrity_checkpoints').select('id').executeTakeFirst(), undefined)
 

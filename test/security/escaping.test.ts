@@ -155,7 +155,7 @@ t.test('names and e-mail addresses of people are escaped wherever they are shown
   }
   for (const url of ['/admin/users', '/admin/audit']) assertShownEscaped(t, await get(url), EMAIL, `${url}: the address`)
   // the person's own pages carry the name in the header and the greeting
-  for (const url of ['/', '/forms', '/activity', '/reports', '/forms/new']) {
+  for (const url of ['/', '/forms', '/activity', '/reports', '/forms/new/meeting']) {
     const response = await get(url, personSession)
     t.equal(response.statusCode, 200, url)
     assertShownEscaped(t, response, PERSON, `${url} as the person`)
@@ -207,15 +207,16 @@ t.test('invalid form values are re-drawn escaped', async (t) => {
 
   const integer = formDefinition.questions.find((q) => q.type === 'integer')!
   const answers = { ...asFormFields(validAnswers({ meetingMonth: monthOf(world.clock.now()) })), [integer.id]: PAYLOAD }
-  for (const url of ['/forms/new', '/forms/review']) {
-    const form = await post(url, answers)
-    t.not(form.statusCode, 500, url)
-    assertShownEscaped(t, form, PAYLOAD, `the statistics form at ${url}`)
-  }
+  const step = `/forms/new/${integer.section}`
+  const form = await post(step, { ...answers, go: 'next' })
+  t.equal(form.statusCode, 400, step)
+  assertShownEscaped(t, form, PAYLOAD, `the statistics form at ${step}`)
   const everyAnswer = Object.fromEntries(formDefinition.questions.map((q) => [q.id, PAYLOAD]))
-  const wrong = await post('/forms/review', everyAnswer)
-  t.equal(wrong.statusCode, 400)
-  assertNoMarkup(t, wrong, 'the statistics form with every answer wrong')
+  for (const section of formDefinition.sections) {
+    const wrong = await post(`/forms/new/${section.id}`, { ...everyAnswer, go: 'next' })
+    t.equal(wrong.statusCode, 400, section.id)
+    assertNoMarkup(t, wrong, `the statistics form's step ${section.id} with every answer wrong`)
+  }
 
   const activity = await post('/activity', { kind: 'coffee_meeting', month: PAYLOAD, participants: PAYLOAD, idempotencyKey: PAYLOAD })
   t.equal(activity.statusCode, 400)

@@ -5,9 +5,11 @@
 import { randomUUID } from 'node:crypto'
 import type { LightMyRequestResponse } from 'fastify'
 import t from 'tap'
+import { monthOf } from '../../src/lib/months.js'
 import { SESSION_COOKIE } from '../../src/plugins/auth.js'
 import { buildTestApp } from '../fixtures/app.js'
 import { loginAs } from '../fixtures/factories.js'
+import { validAnswers } from '../fixtures/forms.js'
 import { SP_CERT, SP_KEY, VIRTU_TEST_ENV } from '../fixtures/saml-idp.js'
 import { routeTable } from '../fixtures/route-table.js'
 import { allowedRole, buildWorld, createRoleUser, inject, pathOf, PUBLIC_ROUTES, sendRoute, type RouteEntry, type World } from '../fixtures/security-world.js'
@@ -70,7 +72,12 @@ async function everyRoute(world: World, visit: (route: RouteEntry, response: Lig
   const routes = [...world.routes].sort((a, b) => Number(a.url === '/logout') - Number(b.url === '/logout'))
   for (const route of routes) {
     const as = route.key in PUBLIC_ROUTES ? visitor : world.sessions[allowedRole(route)]
-    const path = route.url.includes('/annual') ? `${pathOf(world, route)}?team=${world.teamId}` : undefined
+    // the pages behind two addresses that lead on: the form's first step and its review (with a draft)
+    const path = route.url.includes('/annual')
+      ? `${pathOf(world, route)}?team=${world.teamId}`
+      : route.key === 'GET /forms/new'
+        ? '/forms/new/meeting'
+        : undefined
     visit(route, await sendRoute(world, route, as, path ? { path } : {}))
   }
 }
@@ -86,6 +93,12 @@ const development = await buildWorld(t, { env: { NODE_ENV: 'development' } })
 t.test('over plain http in development: strict headers on every route, no-store on every page, no HSTS', async (t) => {
   const world = development
   t.match(world.config.publicUrl, /^http:\/\//)
+  // a complete form in progress, so that the review page is a page and not a step back to the form
+  const now = world.clock.now()
+  await world.app.db
+    .insertInto('form_drafts')
+    .values({ id: randomUUID(), user_id: world.sessions.admin.user.id, answers: JSON.stringify(validAnswers({ meetingMonth: monthOf(now) })), idempotency_key: randomUUID(), created_at: now, updated_at: now, expires_at: new Date(now.getTime() + 3_600_000) })
+    .execute()
   let pages = 0
   await everyRoute(world, (route, response) => {
     const where = `${route.key} (${response.statusCode})`

@@ -146,7 +146,7 @@ t.test('sections', async (t) => {
   t.same(
     sections.map((s) => s.id),
     [...SECTION_IDS],
-    'background, service, impact in that order',
+    'the meeting and the young person, background, service, impact, in that order',
   )
   for (const s of sections) t.ok(questions.some((q) => q.section === s.id), `section ${s.id} has a question`)
   let last = 0
@@ -159,11 +159,11 @@ t.test('sections', async (t) => {
 
 t.test('the questions the rest of the service relies on', async (t) => {
   const expected: Record<string, { type: Question['type']; section: Question['section'] }> = {
-    meetingMonth: { type: 'month', section: 'background' },
-    meetingKind: { type: 'single', section: 'background' },
-    gender: { type: 'single', section: 'background' },
-    age: { type: 'integer', section: 'background' },
-    homeMunicipality: { type: 'municipality', section: 'background' },
+    meetingMonth: { type: 'month', section: 'meeting' },
+    meetingKind: { type: 'single', section: 'meeting' },
+    gender: { type: 'single', section: 'meeting' },
+    age: { type: 'integer', section: 'meeting' },
+    homeMunicipality: { type: 'municipality', section: 'meeting' },
     hasHobby: { type: 'single', section: 'background' },
     guidedHobby: { type: 'single', section: 'background' },
     firstTimeInAnchor: { type: 'single', section: 'background' },
@@ -264,8 +264,10 @@ t.test("Swedish labels follow the handbook's list word for word", async (t) => {
     usefulness: 'Var träffen till nytta för den unga? Teamets bedömning efter träffen',
   }
   for (const [id, sv] of Object.entries(handbook)) t.equal(byId(id).labels.sv, sv, `${id}: "${sv}"`)
+  // the handbook's three sections, its background asked in two steps (the meeting and the young
+  // person first, as the handbook lists them, then the rest of the background)
   t.same(
     sections.map((s) => s.labels.sv),
-    ['Bakgrundsuppgifter', 'Tjänst inom ankarverksamheten', 'Genomslagskraft'],
+    ['Träffen och den unga', 'Bakgrundsuppgifter', 'Tjänst inom ankarverksamheten', 'Genomslagskraft'],
   )
 })

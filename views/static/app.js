@@ -82,4 +82,63 @@ document.addEventListener('DOMContentLoaded', () => {
       })
     }
   }
+
+  // The home municipality: a search box above the list narrows it to the names that match. The list
+  // stays a plain select (and the whole list without this script).
+  for (const select of document.querySelectorAll('select[data-searchable]')) {
+    const search = document.createElement('input')
+    search.type = 'search'
+    search.className = 'input municipality-search'
+    search.id = `${select.id}-search`
+    search.autocomplete = 'off'
+    search.setAttribute('aria-controls', select.id)
+    const label = document.createElement('label')
+    label.className = 'field__hint'
+    label.htmlFor = search.id
+    label.textContent = select.dataset.searchable
+    select.before(label, search)
+    const options = [...select.querySelectorAll('option')].filter((o) => o.value !== '')
+    search.addEventListener('input', () => {
+      const words = search.value.trim().toLocaleLowerCase()
+      for (const option of options) {
+        const match = words === '' || option.textContent.toLocaleLowerCase().includes(words)
+        // hidden for browsers that hide options, disabled for those that only grey them out
+        option.hidden = !match
+        option.disabled = !match && !option.selected
+      }
+      for (const group of select.querySelectorAll('optgroup')) group.hidden = [...group.children].every((o) => o.hidden)
+      // one match: choose it at once
+      const matches = options.filter((o) => !o.hidden)
+      if (words !== '' && matches.length === 1) select.value = matches[0].value
+    })
+  }
+
+  // Shortly before an idle session would end, say so and offer to continue; continuing asks the
+  // server (which counts the session as used) and starts the count again.
+  const warningTemplate = document.getElementById('session-warning')
+  if (warningTemplate instanceof HTMLTemplateElement) {
+    const idle = Number(warningTemplate.dataset.idleSeconds) * 1000
+    const warnBefore = Number(warningTemplate.dataset.warnSeconds) * 1000
+    let timer
+    let shown
+    const arm = () => {
+      clearTimeout(timer)
+      timer = setTimeout(show, Math.max(idle - warnBefore, 1000))
+    }
+    const show = () => {
+      if (shown) return
+      shown = warningTemplate.content.firstElementChild.cloneNode(true)
+      document.body.append(shown)
+      const button = shown.querySelector('[data-session-continue]')
+      button.addEventListener('click', async () => {
+        const response = await fetch('/api/v1/session', { credentials: 'same-origin', headers: { accept: 'application/json' } }).catch(() => undefined)
+        shown.remove()
+        shown = undefined
+        if (response && response.ok) arm()
+        else window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`)
+      })
+      button.focus()
+    }
+    if (idle > warnBefore) arm()
+  }
 })

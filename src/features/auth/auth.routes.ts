@@ -1,10 +1,13 @@
 // Login pages: e-mail and password, then the SMS code; resend; logout.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, InvalidCredentialsError } from '../../errors.js'
+import type { Lang } from '../../i18n/index.js'
 import { parseInput } from '../../lib/parse-input.js'
 import { safeLocalPath } from '../../lib/safe-redirect.js'
+import { formatTimeOfDay, formatTimeOfDayFrom } from '../../lib/time-of-day.js'
 import { renderFormWithError } from '../../plugins/views.js'
 import { recordAudit } from '../audit/audit.repository.js'
+import { RESEND_COOL_DOWN_MS, ResendTooSoonError } from '../sms-otp/sms-otp.service.js'
 import { codeStepSchema, passwordStepSchema } from './auth.schemas.js'
 import { completeSmsLogin, LOGIN_FLOW_LIFETIME_MS, resendLoginCode, startSmsLogin } from './login.service.js'
 import { logout } from './session.service.js'
@@ -15,6 +18,8 @@ const loginRateLimit = { max: 30, timeWindow: '1 minute' }
 interface LoginFlow {
   challengeId: string
   next: string
+  /** Set when the password step continued with a code sent moments earlier: when it was sent (ISO). */
+  sentAt?: string
 }
 
 function readLoginFlow(request: FastifyRequest): LoginFlow | undefined {
@@ -24,7 +29,9 @@ function readLoginFlow(request: FastifyRequest): LoginFlow | undefined {
   if (!unsigned.valid || !unsigned.value) return undefined
   try {
     const flow = JSON.parse(unsigned.value) as Partial<LoginFlow>
-    return typeof flow.challengeId === 'string' ? { challengeId: flow.challengeId, next: safeLocalPath(flow.next) } : undefined
+    if (typeof flow.challengeId !== 'string') return undefined
+    const sentAt = typeof flow.sentAt === 'string' && !Number.isNaN(Date.parse(flow.sentAt)) ? flow.sentAt : undefined
+    return { challengeId: flow.challengeId, next: safeLocalPath(flow.next), ...(sentAt ? { sentAt } : {}) }
   } catch {
     return undefined
   }
@@ -45,18 +52,28 @@ function clearLoginFlow(app: FastifyInstance, reply: FastifyReply): void {
   reply.clearCookie(LOGIN_FLOW_COOKIE, { path: '/login', httpOnly: true, sameSite: 'strict', secure: app.config.secureCookies, signed: true })
 }
 
+/**
+ * The notice on the code page that says when the code to type was sent and from when a new one can
+ * be asked for: after a password step that continued with that code, or a new code asked for too soon.
+ */
+function codeNotice(key: 'code.sent_earlier' | 'code.resend_wait', sentAt: Date, nextAt: Date, lang: Lang) {
+  return { key, sent: formatTimeOfDay(sentAt, lang), next: formatTimeOfDayFrom(nextAt, lang) }
+}
+
 export async function authRoutes(app: FastifyInstance): Promise<void> {
   const virtuEnabled = Boolean(app.config.virtu)
   const smsEnabled = app.config.sms.enabled
 
   app.get('/login', { config: { public: true } }, async (request, reply) => {
     if (request.actor) return reply.redirect('/', 303)
-    const query = request.query as { next?: string; loggedOut?: string; registered?: string; setup?: string }
+    const query = request.query as { next?: string; loggedOut?: string; registered?: string; setup?: string; answersKept?: string }
     return reply.page('auth/login', {
       titleKey: 'login.title',
       values: { next: safeLocalPath(query.next) },
       loggedOut: query.loggedOut === '1',
       setupDone: query.setup === '1',
+      // a step of the statistics form was sent after the session ended: its answers wait for this login
+      answersKept: query.answersKept === '1',
       virtuEnabled,
       smsEnabled,
     })
@@ -68,8 +85,8 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     try {
       if (!smsEnabled) throw new InvalidCredentialsError()
       const input = parseInput(passwordStepSchema, body)
-      const { challengeId } = await startSmsLogin(app.deps, { email: input.email, password: input.password, ip: request.ip, lang: request.lang })
-      writeLoginFlow(app, reply, { challengeId, next: values.next })
+      const { challengeId, sentAt, reused } = await startSmsLogin(app.deps, { email: input.email, password: input.password, ip: request.ip, lang: request.lang })
+      writeLoginFlow(app, reply, { challengeId, next: values.next, ...(reused ? { sentAt: sentAt.toISOString() } : {}) })
       return reply.redirect('/login/code', 303)
     } catch (error) {
       return renderFormWithError(reply, 'auth/login', { titleKey: 'login.title', values, virtuEnabled, smsEnabled }, error)
@@ -77,8 +94,11 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
   })
 
   app.get('/login/code', { config: { public: true } }, async (request, reply) => {
-    if (!readLoginFlow(request)) return reply.redirect('/login', 303)
-    return reply.page('auth/code', { titleKey: 'code.title' })
+    const flow = readLoginFlow(request)
+    if (!flow) return reply.redirect('/login', 303)
+    const sentAt = flow.sentAt ? new Date(flow.sentAt) : undefined
+    const notice = sentAt ? codeNotice('code.sent_earlier', sentAt, new Date(sentAt.getTime() + RESEND_COOL_DOWN_MS), request.lang) : undefined
+    return reply.page('auth/code', { titleKey: 'code.title', notice })
   })
 
   app.post('/login/code', { config: { public: true, rateLimit: loginRateLimit } }, async (request, reply) => {
@@ -113,6 +133,13 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       writeLoginFlow(app, reply, { challengeId, next: flow.next })
       return await reply.page('auth/code', { titleKey: 'code.title', resent: true })
     } catch (error) {
+      // Too soon for a new code: the one sent is still the one to type. Refused (429, with
+      // Retry-After), but told as information on the code page rather than as an error.
+      if (error instanceof ResendTooSoonError) {
+        reply.header('retry-after', String(error.retryAfterSeconds))
+        const notice = codeNotice('code.resend_wait', error.sentAt, error.nextAt, request.lang)
+        return reply.page('auth/code', { titleKey: 'code.title', notice }, error.statusCode)
+      }
       return renderFormWithError(reply, 'auth/code', { titleKey: 'code.title' }, error)
     }
   })

@@ -29,8 +29,21 @@ export interface PasswordStepInput {
   lang: Lang
 }
 
-/** Checks e-mail and password and sends a code; returns the challenge the code step continues. */
-export async function startSmsLogin(deps: AppDeps, input: PasswordStepInput): Promise<{ challengeId: string }> {
+export interface PasswordStepResult {
+  challengeId: string
+  /** When the code to type was sent. */
+  sentAt: Date
+  /** True when the code sent moments ago is still usable and no new SMS was sent. */
+  reused: boolean
+}
+
+/**
+ * Checks e-mail and password and sends a code; returns the challenge the code step continues.
+ * A user who comes back to the password step moments after a code was sent (the back button, a
+ * second tab) continues with that code while it is still usable, instead of being refused until
+ * the cool-down has passed.
+ */
+export async function startSmsLogin(deps: AppDeps, input: PasswordStepInput): Promise<PasswordStepResult> {
   const now = deps.clock.now()
   const accountKey = accountKeyOf(deps.config.sessionSecret, input.email)
   // One attempt per account at a time, on every instance: check, try and count under the account's
@@ -61,8 +74,9 @@ export async function startSmsLogin(deps: AppDeps, input: PasswordStepInput): Pr
   const { user } = outcome
   if (!user?.phone) throw new InvalidCredentialsError()
 
-  const { challengeId } = await sendLoginCode(deps, { userId: user.id, phone: user.phone, lang: input.lang, ip: input.ip })
-  return { challengeId }
+  // Only here, after the password has been verified, may the user's latest code be reused.
+  const sent = await sendLoginCode(deps, { userId: user.id, phone: user.phone, lang: input.lang, ip: input.ip, reuseRecent: true })
+  return { challengeId: sent.challengeId, sentAt: sent.sentAt, reused: sent.reused }
 }
 
 export interface CodeStepInput {
@@ -110,5 +124,6 @@ export async function resendLoginCode(
   const user = await findUserById(deps.db, challenge.user_id)
   if (!user || user.status !== 'active' || !user.phone) throw new InvalidCredentialsError()
   await assertMayTry(deps.db, { accountKey: accountKeyOf(deps.config.sessionSecret, user.email), userId: user.id, ip: input.ip, now })
-  return sendLoginCode(deps, { userId: user.id, phone: user.phone, lang: input.lang, ip: input.ip })
+  const { challengeId } = await sendLoginCode(deps, { userId: user.id, phone: user.phone, lang: input.lang, ip: input.ip })
+  return { challengeId }
 }

@@ -8,7 +8,8 @@ export interface Labels {
   readonly en: string
 }
 
-export const SECTION_IDS = ['background', 'service', 'impact'] as const
+/** The form's sections, in order; each is one step of the form on the page. */
+export const SECTION_IDS = ['meeting', 'background', 'service', 'impact'] as const
 export type SectionId = (typeof SECTION_IDS)[number]
 
 export interface Section {
@@ -65,6 +66,8 @@ export interface IntegerQuestion extends QuestionBase {
   readonly type: 'integer'
   readonly min: number
   readonly max: number
+  /** The unit a number is read in ("5 working days"): the singular for 1, the plural otherwise. */
+  readonly unit?: { readonly one: Labels; readonly other: Labels }
   /** Report groups: [from, to] inclusive ranges with labels, e.g. age groups. */
   readonly bands?: readonly { readonly code: string; readonly from: number; readonly to: number; readonly labels: Labels }[]
 }

@@ -30,6 +30,10 @@ const REGRET_OPTIONS: readonly AnswerOption[] = [YES, PARTLY, NO, NOT_APPLICABLE
 export const formDefinition: FormDefinition = {
   version: 1,
   sections: [
+    {
+      id: 'meeting',
+      labels: { fi: 'Tapaaminen ja nuori', sv: 'Träffen och den unga', en: 'The meeting and the young person' },
+    },
     { id: 'background', labels: { fi: 'Taustatiedot', sv: 'Bakgrundsuppgifter', en: 'Background' } },
     {
       id: 'service',
@@ -38,11 +42,11 @@ export const formDefinition: FormDefinition = {
     { id: 'impact', labels: { fi: 'Vaikuttavuus', sv: 'Genomslagskraft', en: 'Impact' } },
   ],
   questions: [
-    // Background
+    // The meeting and the young person; background
     {
       id: 'meetingMonth',
       column: 'meeting_month',
-      section: 'background',
+      section: 'meeting',
       type: 'month',
       labels: { fi: 'Tapaamisen kuukausi', sv: 'Träffens månad', en: 'Month of the meeting' },
       help: {
@@ -56,7 +60,7 @@ export const formDefinition: FormDefinition = {
     {
       id: 'meetingKind',
       column: 'meeting_kind',
-      section: 'background',
+      section: 'meeting',
       type: 'single',
       labels: {
         fi: 'Onko kyseessä ensimmäinen tapaaminen vai seurantatapaaminen?',
@@ -74,7 +78,7 @@ export const formDefinition: FormDefinition = {
     {
       id: 'gender',
       column: 'gender',
-      section: 'background',
+      section: 'meeting',
       type: 'single',
       labels: { fi: 'Sukupuoli', sv: 'Kön', en: 'Gender' },
       options: [
@@ -90,7 +94,7 @@ export const formDefinition: FormDefinition = {
     {
       id: 'age',
       column: 'age',
-      section: 'background',
+      section: 'meeting',
       type: 'integer',
       labels: { fi: 'Ikä', sv: 'Ålder', en: 'Age' },
       help: {
@@ -98,6 +102,7 @@ export const formDefinition: FormDefinition = {
         sv: 'Åldern i hela år. Ange inte födelsedatum.',
         en: 'Age in whole years. Never enter a date of birth.',
       },
+      unit: { one: { fi: 'vuosi', sv: 'år', en: 'year' }, other: { fi: 'vuotta', sv: 'år', en: 'years' } },
       min: 6,
       max: 29,
       bands: [
@@ -118,7 +123,7 @@ export const formDefinition: FormDefinition = {
     {
       id: 'homeMunicipality',
       column: 'home_municipality',
-      section: 'background',
+      section: 'meeting',
       type: 'municipality',
       labels: { fi: 'Kotikunta', sv: 'Hemkommun', en: 'Home municipality' },
       help: {
@@ -235,6 +240,7 @@ export const formDefinition: FormDefinition = {
         en: 'The number of times including this one.',
       },
       showWhen: { question: 'firstTimeInAnchor', anyOf: ['no'] },
+      unit: { one: { fi: 'kerta', sv: 'gång', en: 'time' }, other: { fi: 'kertaa', sv: 'gånger', en: 'times' } },
       min: 2,
       max: 99,
       bands: [
@@ -525,6 +531,7 @@ export const formDefinition: FormDefinition = {
         sv: 'Reaktionstiden i vardagar (mån–fre, utom helgdagar) från att teamet fick informationen om den unga till den första träffen; 0 = samma dag. Ange inga datum.',
         en: 'Working days (Monday to Friday, excluding public holidays) from when the team was told about the young person to the first meeting; 0 = the same day. Never enter dates.',
       },
+      unit: { one: { fi: 'arkipäivä', sv: 'vardag', en: 'working day' }, other: { fi: 'arkipäivää', sv: 'vardagar', en: 'working days' } },
       min: 0,
       max: 365,
       bands: [

@@ -1,12 +1,13 @@
-// The statistics form as a page: sections and questions from the definition, labelled in the
-// page's language, with the typed answers and the field errors in place. Also reads an HTML form
-// body back into answers.
+// The statistics form as pages: one step per section of the definition, its questions labelled in
+// the page's language, with the answers so far and the field errors in place, each error worded for
+// its kind of question. Also reads an HTML form body back into answers, and describes answers in
+// words (with units, and the step to change each on) for the review and the read-only view.
 import type { FieldError } from '../../errors.js'
 import type { Lang } from '../../i18n/index.js'
 import { translate } from '../../i18n/index.js'
 import { municipalities, regionName } from '../../regions/index.js'
 import { UNKNOWN_MUNICIPALITY } from './answer-columns.js'
-import type { FormDefinition, Labels, Question } from './definition-types.js'
+import type { FormDefinition, Labels, Question, SectionId } from './definition-types.js'
 import { monthsBack } from '../../lib/months.js'
 import { activeCodes, EARLIEST_MONTH, isShown, type AnswerValue, type Answers } from './submission-schema.js'
 
@@ -24,7 +25,10 @@ export interface QuestionView {
   label: string
   help: string | undefined
   error: string | undefined
+  /** The options; with optionGroups, only those outside the groups (e.g. "not known / abroad"), listed first. */
   options: OptionView[]
+  /** For the municipality: the team's own first, then all the others. */
+  optionGroups?: { label: string; options: OptionView[] }[]
   value: string
   min?: number
   max?: number
@@ -34,6 +38,7 @@ export interface QuestionView {
   isMultiple: boolean
   isInteger: boolean
   isSelect: boolean
+  isMunicipality: boolean
 }
 
 const MONTH_NAMES: Record<Lang, string[]> = {
@@ -54,6 +59,18 @@ function municipalityOptions(lang: Lang): { code: string; label: string }[] {
   return [{ code: UNKNOWN_MUNICIPALITY, label: translate(lang, 'forms.municipality_unknown') }, ...named]
 }
 
+/** The team's own municipalities first, then the rest, each group in alphabetical order. */
+function municipalityGroups(lang: Lang, teamMunicipalities: readonly string[], chosen: ReadonlySet<string>) {
+  const own = new Set(teamMunicipalities)
+  const named = municipalityOptions(lang).filter((o) => o.code !== UNKNOWN_MUNICIPALITY)
+  const option = (o: { code: string; label: string }): OptionView => ({ ...o, selected: chosen.has(o.code) })
+  const groups = [
+    { label: translate(lang, 'forms.team_municipalities'), options: named.filter((o) => own.has(o.code)).map(option) },
+    { label: translate(lang, 'forms.all_municipalities'), options: named.filter((o) => !own.has(o.code)).map(option) },
+  ]
+  return groups.filter((g) => g.options.length > 0)
+}
+
 function optionsOf(question: Question, lang: Lang, currentMonth: string): { code: string; label: string }[] {
   switch (question.type) {
     case 'single':
@@ -70,50 +87,90 @@ function optionsOf(question: Question, lang: Lang, currentMonth: string): { code
   }
 }
 
+/** What the page says about one question's error: worded for the kind of question where it helps. */
+export function errorMessage(question: Question, code: string, lang: Lang, answers: Record<string, unknown>): string {
+  if (code === 'required' || (code === 'invalid_choice' && question.type !== 'multiple')) {
+    if (question.type === 'single') return translate(lang, 'validation.choose_one')
+    if (question.type === 'multiple') return translate(lang, 'validation.choose_at_least_one')
+    if (question.type === 'municipality' || question.type === 'month') return translate(lang, 'validation.choose_from_list')
+  }
+  if (question.type === 'integer' && ['required', 'invalid_number', 'too_small', 'too_big'].includes(code)) {
+    return translate(lang, 'validation.number_between', { min: question.min, max: question.max })
+  }
+  if (code === 'exclusive_choice' && question.type === 'multiple') {
+    const chosen = answers[question.id]
+    const exclusive = question.options.find((o) => o.exclusive && Array.isArray(chosen) && chosen.includes(o.code))
+    if (exclusive) return translate(lang, 'validation.exclusive_choice_named', { option: label(exclusive.labels, lang) })
+  }
+  return translate(lang, `validation.${code}`)
+}
+
+export interface FormViewOptions {
+  /** Only this step's questions (a section id); all sections when absent. */
+  readonly step?: SectionId
+  /** The team's municipalities, offered first in the home municipality choice. */
+  readonly teamMunicipalities?: readonly string[]
+}
+
 export function buildFormView(
   definition: FormDefinition,
   lang: Lang,
   values: Record<string, unknown>,
   errors: readonly FieldError[],
   currentMonth: string,
+  options: FormViewOptions = {},
 ) {
   const errorOf = (id: string) => errors.find((e) => e.field === id)?.code
-  return definition.sections.map((section) => ({
+  const sectionOf = new Map(definition.questions.map((q) => [q.id, q.section]))
+  const sections = options.step ? definition.sections.filter((s) => s.id === options.step) : definition.sections
+  return sections.map((section) => ({
     id: section.id,
     label: label(section.labels, lang),
     questions: definition.questions
       .filter((q) => q.section === section.id)
+      // a question that an answer on an earlier step rules out is not asked on this one
+      .filter((q) => !(q.showWhen && sectionOf.get(q.showWhen.question) !== section.id && isShown(definition, q, values) === false))
       .map((question): QuestionView => {
         const raw = values[question.id]
         const chosen = new Set((Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String))
         const code = errorOf(question.id)
+        const sameStep = question.showWhen && sectionOf.get(question.showWhen.question) === section.id
+        const municipality = question.type === 'municipality' && (options.teamMunicipalities?.length ?? 0) > 0
+        const choices = optionsOf(question, lang, currentMonth).map((o) => ({ ...o, selected: chosen.has(o.code) }))
         return {
           id: question.id,
           type: question.type,
           label: label(question.labels, lang),
           help: question.help ? label(question.help, lang) : undefined,
-          error: code ? translate(lang, `validation.${code}`) : undefined,
-          options: optionsOf(question, lang, currentMonth).map((o) => ({ ...o, selected: chosen.has(o.code) })),
+          error: code ? errorMessage(question, code, lang, values) : undefined,
+          options: municipality ? choices.filter((o) => o.code === UNKNOWN_MUNICIPALITY) : choices,
+          ...(municipality ? { optionGroups: municipalityGroups(lang, options.teamMunicipalities ?? [], chosen) } : {}),
           value: raw === undefined || Array.isArray(raw) ? '' : String(raw),
           ...(question.type === 'integer' ? { min: question.min, max: question.max } : {}),
-          ...(question.showWhen ? { showWhenQuestion: question.showWhen.question, showWhenAnyOf: question.showWhen.anyOf.join(' ') } : {}),
+          // the page's script shows and hides a follow-up whose question is on the same step
+          ...(question.showWhen && (sameStep || !options.step) ? { showWhenQuestion: question.showWhen.question, showWhenAnyOf: question.showWhen.anyOf.join(' ') } : {}),
           isSingle: question.type === 'single',
           isMultiple: question.type === 'multiple',
           isInteger: question.type === 'integer',
           isSelect: question.type === 'municipality' || question.type === 'month',
+          isMunicipality: question.type === 'municipality',
         }
       }),
   }))
 }
 
 /**
- * Answers from an HTML form body: empty fields are unanswered, a repeated field is a list, whole
- * numbers become numbers (anything else is kept as typed so validation names it), and answers to
- * questions that the other answers hide are dropped, as the page's script would have hidden them.
+ * Answers from an HTML form body, for the given questions (all by default): empty fields are
+ * unanswered, a repeated field is a list, whole numbers become numbers (anything else is kept as
+ * typed so validation names it).
  */
-export function answersFromFormBody(definition: FormDefinition, body: Record<string, unknown>): Record<string, AnswerValue> {
+export function parseFormAnswers(
+  definition: FormDefinition,
+  body: Record<string, unknown>,
+  questions: readonly Question[] = definition.questions,
+): Record<string, AnswerValue> {
   const answers: Record<string, AnswerValue> = {}
-  for (const question of definition.questions) {
+  for (const question of questions) {
     const raw = body[question.id]
     // a form body holds text; from a JSON body anything else is left out
     const values: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]
@@ -123,10 +180,21 @@ export function answersFromFormBody(definition: FormDefinition, body: Record<str
     else if (question.type === 'integer') answers[question.id] = /^\d{1,6}$/.test(list[0]!) ? Number(list[0]) : list[0]!
     else answers[question.id] = list[0]!
   }
-  for (const question of definition.questions) {
-    if (isShown(definition, question, answers) === false) delete answers[question.id]
-  }
   return answers
+}
+
+/** Drops the answers to questions that the other answers hide, as the page's script would have hidden them. */
+export function withoutHiddenAnswers(definition: FormDefinition, answers: Record<string, AnswerValue>): Record<string, AnswerValue> {
+  const kept = { ...answers }
+  for (const question of definition.questions) {
+    if (isShown(definition, question, kept) === false) delete kept[question.id]
+  }
+  return kept
+}
+
+/** Every answer of a whole-form HTML body, without those the other answers hide. */
+export function answersFromFormBody(definition: FormDefinition, body: Record<string, unknown>): Record<string, AnswerValue> {
+  return withoutHiddenAnswers(definition, parseFormAnswers(definition, body))
 }
 
 /** The answers as hidden fields for the review page's form, which sends them on unchanged. */
@@ -136,9 +204,17 @@ export function hiddenFields(answers: Answers): { name: string; value: string }[
   )
 }
 
+/** A number in its unit, e.g. "5 working days" ("1 working day"). */
+function withUnit(question: Question, value: AnswerValue, lang: Lang): string {
+  if (question.type !== 'integer' || !question.unit || typeof value !== 'number') return String(value)
+  const form = new Intl.PluralRules(lang).select(value) === 'one' ? question.unit.one : question.unit.other
+  return `${value} ${label(form, lang)}`
+}
+
 /** Each answered question with its answer in words, section by section, for review and reading. */
 export function describeAnswers(definition: FormDefinition, lang: Lang, answers: Answers, currentMonth: string) {
   return definition.sections.map((section) => ({
+    id: section.id,
     label: label(section.labels, lang),
     answers: definition.questions
       .filter((q) => q.section === section.id && answers[q.id] !== undefined)
@@ -150,11 +226,11 @@ export function describeAnswers(definition: FormDefinition, lang: Lang, answers:
         }
         const words =
           question.type === 'integer'
-            ? [String(value)]
+            ? [withUnit(question, value, lang)]
             : question.type === 'month'
               ? [monthLabel(String(value), lang)]
               : (Array.isArray(value) ? value : [String(value)]).map((code) => options.get(code) ?? code)
-        return { question: label(question.labels, lang), answer: words }
+        return { id: question.id, step: section.id, question: label(question.labels, lang), answer: words }
       }),
   }))
 }

@@ -47,6 +47,18 @@ export async function recentChallenges(
   return { count: Number(row.count), latest: row.latest ? new Date(row.latest as Date) : null }
 }
 
+/** The user's newest challenge, whatever its state: what the cool-down and the reuse of a code go by. */
+export async function latestChallenge(db: Kysely<Database> | Transaction<Database>, userId: string) {
+  return db
+    .selectFrom('sms_challenges')
+    .select(['id', 'created_at', 'expires_at', 'consumed_at', 'superseded_at', 'attempts'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
 export async function findChallenge(db: Kysely<Database>, id: string) {
   return db.selectFrom('sms_challenges').selectAll().where('id', '=', id).executeTakeFirst()
 }
@@ -70,6 +82,20 @@ export async function spendAttempt(
     .where('attempts', '<', MAX_CODE_ATTEMPTS)
     .returning(['user_id as userId', 'code_hash as codeHash', 'attempts'])
     .executeTakeFirst()
+}
+
+/**
+ * Withdraws a code whose SMS could not be sent, so that a later password step never offers it as
+ * the code already on the phone. It still counts for the cool-down and the sends per window.
+ */
+export async function withdrawChallenge(db: Kysely<Database>, id: string, now: Date): Promise<void> {
+  await db
+    .updateTable('sms_challenges')
+    .set({ superseded_at: now })
+    .where('id', '=', id)
+    .where('consumed_at', 'is', null)
+    .where('superseded_at', 'is', null)
+    .execute()
 }
 
 /** Marks the challenge used; false when another request used it first. */

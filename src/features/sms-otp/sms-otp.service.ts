@@ -9,10 +9,12 @@ import { recordAudit } from '../audit/audit.repository.js'
 import {
   consumeChallenge,
   insertChallenge,
+  latestChallenge,
   lockUserForCodes,
   MAX_CODE_ATTEMPTS,
   recentChallenges,
   spendAttempt,
+  withdrawChallenge,
 } from './sms-challenge.repository.js'
 
 export const CODE_LIFETIME_MS = 5 * 60 * 1000
@@ -31,30 +33,72 @@ function hashCode(secret: string, challengeId: string, code: string): string {
   return createHmac('sha256', secret).update(`sms-code:${challengeId}:${code}`).digest('hex')
 }
 
+/**
+ * A new code asked for within the cool-down of the latest one: says when that code was sent and
+ * from when a new one can be asked for, so the code page can tell the user in plain words.
+ */
+export class ResendTooSoonError extends TooManyAttemptsError {
+  constructor(
+    retryAfterSeconds: number,
+    public readonly sentAt: Date,
+    public readonly nextAt: Date,
+  ) {
+    super(retryAfterSeconds, 'resend_too_soon')
+  }
+}
+
 export interface SendCodeInput {
   userId: string
   phone: string
   lang: Lang
   ip: string
+  /**
+   * Within the cool-down, continue with the user's latest code instead of refusing, when that code
+   * can still be used. Only for a password step that has just verified the password: the caller
+   * learns the challenge id, never the code, and the code's expiry and attempts still apply.
+   */
+  reuseRecent?: boolean
+}
+
+export interface SentCode {
+  challengeId: string
+  expiresAt: Date
+  /** When the code was sent: now, or earlier when an existing code was reused. */
+  sentAt: Date
+  /** True when no SMS went out because the latest code, sent within the cool-down, is still usable. */
+  reused: boolean
 }
 
 /**
- * Sends a new code to the user's phone; returns the challenge id the code belongs to. The limits
- * (cool-down, sends per window, one live code) are checked and the code stored under the user's
- * row lock in one transaction, so parallel requests on any instance send at most what they allow.
+ * Sends a new code to the user's phone, or with `reuseRecent` hands back the latest one when it is
+ * still usable and was sent within the cool-down; returns the challenge the code belongs to. The
+ * limits (cool-down, sends per window, one live code) are checked and the code stored under the
+ * user's row lock in one transaction, so parallel requests on any instance send at most what they
+ * allow. The cool-down is between codes still waiting to be used: after a successful login (the
+ * latest code consumed) the next login gets its code at once, within the per-window limit.
  */
-export async function sendLoginCode(deps: AppDeps, input: SendCodeInput): Promise<{ challengeId: string; expiresAt: Date }> {
+export async function sendLoginCode(deps: AppDeps, input: SendCodeInput): Promise<SentCode> {
   const now = deps.clock.now()
   const challengeId = randomUUID()
   const code = await newCode()
   const expiresAt = new Date(now.getTime() + CODE_LIFETIME_MS)
-  await deps.db.transaction().execute(async (trx) => {
+  const existing = await deps.db.transaction().execute(async (trx) => {
     if (!(await lockUserForCodes(trx, input.userId))) throw new InvalidCredentialsError()
-    const recent = await recentChallenges(trx, input.userId, new Date(now.getTime() - SEND_WINDOW_MS))
-    if (recent.latest && now.getTime() - recent.latest.getTime() < RESEND_COOL_DOWN_MS) {
-      const wait = Math.ceil((RESEND_COOL_DOWN_MS - (now.getTime() - recent.latest.getTime())) / 1000)
-      throw new TooManyAttemptsError(wait, 'resend_too_soon')
+    const latest = await latestChallenge(trx, input.userId)
+    if (latest && !latest.consumed_at) {
+      const sentAt = new Date(latest.created_at)
+      const age = now.getTime() - sentAt.getTime()
+      if (age < RESEND_COOL_DOWN_MS) {
+        const usable =
+          !latest.superseded_at && new Date(latest.expires_at).getTime() > now.getTime() && latest.attempts < MAX_CODE_ATTEMPTS
+        if (input.reuseRecent && usable) {
+          return { challengeId: latest.id, expiresAt: new Date(latest.expires_at), sentAt, reused: true }
+        }
+        const wait = Math.ceil((RESEND_COOL_DOWN_MS - age) / 1000)
+        throw new ResendTooSoonError(wait, sentAt, new Date(sentAt.getTime() + RESEND_COOL_DOWN_MS))
+      }
     }
+    const recent = await recentChallenges(trx, input.userId, new Date(now.getTime() - SEND_WINDOW_MS))
     if (recent.count >= MAX_SENDS_PER_WINDOW) throw new TooManyAttemptsError(SEND_WINDOW_MS / 1000)
     await insertChallenge(trx, {
       id: challengeId,
@@ -63,14 +107,21 @@ export async function sendLoginCode(deps: AppDeps, input: SendCodeInput): Promis
       now,
       expiresAt,
     })
+    return undefined
   })
+  if (existing) {
+    // The password step passed and continues with the code already on the phone; no SMS is sent.
+    await recordAudit(deps.db, { event: 'code_sent', at: now, subjectUserId: input.userId, ip: input.ip, details: { reused: true } })
+    return existing
+  }
   try {
     await deps.sms.send({ to: input.phone, body: translate(input.lang, 'sms.code_message', { code, minutes: 5 }) })
   } catch {
+    await withdrawChallenge(deps.db, challengeId, now)
     throw new ServiceUnavailableError(30)
   }
   await recordAudit(deps.db, { event: 'code_sent', at: now, subjectUserId: input.userId, ip: input.ip })
-  return { challengeId, expiresAt }
+  return { challengeId, expiresAt, sentAt: now, reused: false }
 }
 
 export type CodeCheck =

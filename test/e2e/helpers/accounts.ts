@@ -77,23 +77,24 @@ export async function approveRegistration(admin: Page, expert: Expert): Promise<
 }
 
 /**
- * A new expert in a new team, logged in, in a browser context of their own. The administrator's
- * context is closed again; `page` is the expert's.
+ * A new expert in a new team, logged in, in a browser context of their own; `page` is the expert's.
+ * The team is made and the registration approved by `admin` when given (an administrator's page,
+ * logged in), otherwise by the administrator logging in in a context closed again after.
  */
-export async function expertInTeam(browser: Browser, server: RunningServer, team: Team, expert: Expert): Promise<{ context: BrowserContext; page: Page }> {
-  const adminContext = await newContext(browser, server.baseUrl)
+export async function expertInTeam(browser: Browser, server: RunningServer, team: Team, expert: Expert, admin?: Page): Promise<{ context: BrowserContext; page: Page }> {
+  const adminContext = admin ? undefined : await newContext(browser, server.baseUrl)
   try {
-    const admin = await adminContext.newPage()
-    await logIn(admin, server, ADMIN)
-    await createTeam(admin, team)
+    const adminPage = admin ?? (await adminContext!.newPage())
+    if (!admin) await logIn(adminPage, server, ADMIN)
+    await createTeam(adminPage, team)
     const context = await newContext(browser, server.baseUrl)
     const page = await context.newPage()
     await registerExpert(page, expert, team.name)
-    await approveRegistration(admin, expert)
+    await approveRegistration(adminPage, expert)
     await logIn(page, server, expert)
     return { context, page }
   } finally {
-    await adminContext.close()
+    await adminContext?.close()
   }
 }
 

@@ -1,0 +1,6 @@
+// Every page at 390 px in Finnish, Swedish and English: no sideways scrolling, every chart true to its
+// table, no axe violations; screenshots in test-results/screens/390/ (see helpers/screens.ts).
+// Run with `npm run test:e2e` (Debian's Chromium at /usr/bin/chromium, a real server process).
+import { testEveryPageAt } from './helpers/screens.js'
+
+testEveryPageAt(390)
