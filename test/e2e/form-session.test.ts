@@ -215,8 +215,12 @@ t.test('the session ends in the middle of the form: the answers are kept through
   t.equal(url.searchParams.get('answersKept'), '1', 'and the address says the answers were kept')
   t.equal(await h1(page), tr(lang, 'login.title'))
   t.equal(await page.locator('input[type="hidden"][name="next"]').inputValue(), '/forms/new/impact', 'the login form carries the next step')
-  const notice = await page.getByText(tr(lang, 'forms.answers_kept_login')).count()
-  t.comment(notice > 0 ? 'the login page says the answers are kept' : 'the login page does not say in words that the answers are kept (only its address does)')
+  t.equal(
+    ((await page.locator('main .notice[role="status"]', { hasText: tr(lang, 'forms.answers_kept_login') }).textContent()) ?? '').trim(),
+    tr(lang, 'forms.answers_kept_login'),
+    'the login page says the session had ended and the answers are kept',
+  )
+  await expectNoAxeViolations(page, t, `login page with the answers kept (${lang})`)
   t.ok((await context.cookies()).some((c) => c.name === 'anchor_form_answers'), 'the browser holds the pointer to the kept answers')
 
   await logInHere(EXPERT)
@@ -255,6 +259,7 @@ t.test('the session ends in the middle of the form: the answers are kept through
   const again = new URL(page.url())
   t.equal(again.searchParams.get('next'), '/forms/review', 'Submit without a session leads through the login back to the review')
   t.equal(again.searchParams.get('answersKept'), '1')
+  t.equal(await page.locator('main .notice[role="status"]', { hasText: tr(lang, 'forms.answers_kept_login') }).count(), 1, 'and the login page says the answers are kept')
   await logInHere(EXPERT)
   t.equal(new URL(page.url()).pathname, '/forms/review', 'after the login the review')
   t.equal(await page.locator('.summary-list dt').count(), Object.keys(ANSWERS).length + 1, 'with every answer still there')

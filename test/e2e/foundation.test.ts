@@ -85,7 +85,7 @@ t.test('the administrator logs in with the password and the SMS code, by keyboar
   await admin.waitForURL('**/login/code')
   t.equal(await h1(admin), tr('fi', 'code.title'))
 
-  // The code page in every language (a second login would have to wait for the SMS cool-down).
+  // The code page in every language, on the way through one login.
   for (const lang of LANGS) {
     await switchLanguage(admin, lang)
     t.equal(await h1(admin), tr(lang, 'code.title'), `code page heading (${lang})`)

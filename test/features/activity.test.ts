@@ -30,7 +30,7 @@ t.test('the page records refusals and meetings; errors name the field; the list 
   t.equal(missing.statusCode, 400)
   t.match(missing.body, 'href="#field-participants"')
   t.match(missing.body, 'Enter a whole number.')
-  t.match(missing.body, 'Number of participants: Enter a whole number.')
+  t.match(missing.body, /Number of participants<\/span> Enter a whole number\./)
   t.notMatch(missing.body, 'fields.')
   const noKind = await browser.post('/activity', { month, idempotencyKey: pageKey() })
   t.match(noKind.body, 'href="#field-kind"')
