@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../../src/db/schema.js'
 import { formDefinition } from '../../src/features/forms/definition.js'
 import { buildTestApp } from '../fixtures/app.js'
-import type { TestBrowser } from '../fixtures/browser.js'
+import { TestBrowser } from '../fixtures/browser.js'
 import { createUser, loginAs } from '../fixtures/factories.js'
 import { asFormFields, validAnswers } from '../fixtures/forms.js'
 
@@ -234,4 +234,24 @@ t.test('researchers cannot file forms; the start page links to the form for expe
   t.notMatch((await researcher.get('/')).body, 'href="/forms/new"')
   const expert = await loginAs(app, sms, await createUser(app.db))
   t.match((await expert.get('/')).body, 'href="/forms/new"')
+})
+
+t.test('steps sent without a session are few per address, and a draft keeps nothing longer than a check needs', async (t) => {
+  const { app, sms } = await buildTestApp(t)
+  const user = await createUser(app.db)
+  const stranger = new TestBrowser(app, { 'accept-language': 'en' }, '192.0.2.77')
+  await stranger.get('/login')
+  const statuses: number[] = []
+  for (let i = 0; i < 11; i++) statuses.push((await stranger.post('/forms/new/meeting', { ...asFormFields(validAnswers(), questionsOn('meeting')), go: 'next' })).statusCode)
+  t.same(statuses, [...Array(10).fill(303), 429], 'ten sends an address a minute, then 429')
+  const ownerless = await app.db.selectFrom('form_drafts').select('id').where('user_id', 'is', null).execute()
+  t.equal(ownerless.length, 10, 'one kept row per accepted send')
+
+  const browser = await loginAs(app, sms, user)
+  // (longer than 1,000 characters, any field is refused before the form sees it)
+  const long = await sendStep(browser, 'meeting', validAnswers({ gender: 'x'.repeat(900) }))
+  t.equal(long.statusCode, 400)
+  const drafts = await app.db.selectFrom('form_drafts').select(['user_id', 'answers']).where('user_id', 'is not', null).execute()
+  const draft = drafts.find((d) => d.user_id === user.id)
+  t.equal(String(draft?.answers.gender).length, 65, 'a long answer is kept only as long as it takes to say it is too long')
 })

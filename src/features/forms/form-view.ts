@@ -9,7 +9,7 @@ import { municipalities, regionName } from '../../regions/index.js'
 import { UNKNOWN_MUNICIPALITY } from './answer-columns.js'
 import type { FormDefinition, Labels, Question, SectionId } from './definition-types.js'
 import { monthsBack } from '../../lib/months.js'
-import { activeCodes, EARLIEST_MONTH, isShown, type AnswerValue, type Answers } from './submission-schema.js'
+import { activeCodes, ANSWER_MAX_LENGTH, EARLIEST_MONTH, isShown, type AnswerValue, type Answers } from './submission-schema.js'
 
 export const label = (labels: Labels, lang: Lang): string => labels[lang]
 
@@ -174,7 +174,13 @@ export function parseFormAnswers(
     const raw = body[question.id]
     // a form body holds text; from a JSON body anything else is left out
     const values: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]
-    const list = values.map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : '')).filter((v) => v !== '')
+    // A draft keeps whatever was given until the step is checked, so nothing kept is larger than
+    // validation needs to say what is wrong with it: one character too long, one choice too many.
+    const limit = question.type === 'multiple' ? question.options.length + 1 : 1
+    const list = values
+      .slice(0, limit)
+      .map((v) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim().slice(0, ANSWER_MAX_LENGTH + 1) : ''))
+      .filter((v) => v !== '')
     if (list.length === 0) continue
     if (question.type === 'multiple') answers[question.id] = list
     else if (question.type === 'integer') answers[question.id] = /^\d{1,6}$/.test(list[0]!) ? Number(list[0]) : list[0]!

@@ -24,8 +24,20 @@ import { randomUUID } from 'node:crypto'
 const filers = { roles: ['expert', 'admin'] as const }
 const PAGE_SIZE = 50
 const FIRST_STEP = stepIds(formDefinition)[0]!
-/** Sent after the session ended, a step's answers wait for the login (see drafts.ts); at most this often from one address. */
-const keepsAnswersWhenLoggedOut = { ...filers, loggedOutHandler: true, rateLimit: { max: 300, timeWindow: '1 minute' } }
+/**
+ * Sent after the session ended, a step's answers wait for the login (see drafts.ts). Those sends
+ * store a row without an owner, so they are few per address; a logged-in expert's steps are
+ * counted per person and generously.
+ */
+const keepsAnswersWhenLoggedOut = {
+  ...filers,
+  loggedOutHandler: true,
+  rateLimit: {
+    keyGenerator: (request: FastifyRequest) => (request.actor ? `user:${request.actor.userId}` : `anonymous:${request.ip}`),
+    max: (request: FastifyRequest) => (request.actor ? 300 : 10),
+    timeWindow: '1 minute',
+  },
+}
 
 const stepPath = (step: SectionId | typeof REVIEW, query = '') => (step === REVIEW ? '/forms/review' : `/forms/new/${step}${query}`)
 
