@@ -198,18 +198,6 @@ export function withoutHiddenAnswers(definition: FormDefinition, answers: Record
   return kept
 }
 
-/** Every answer of a whole-form HTML body, without those the other answers hide. */
-export function answersFromFormBody(definition: FormDefinition, body: Record<string, unknown>): Record<string, AnswerValue> {
-  return withoutHiddenAnswers(definition, parseFormAnswers(definition, body))
-}
-
-/** The answers as hidden fields for the review page's form, which sends them on unchanged. */
-export function hiddenFields(answers: Answers): { name: string; value: string }[] {
-  return Object.entries(answers).flatMap(([name, value]) =>
-    value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v) => ({ name, value: String(v) })),
-  )
-}
-
 /** A number in its unit, e.g. "5 working days" ("1 working day"). */
 function withUnit(question: Question, value: AnswerValue, lang: Lang): string {
   if (question.type !== 'integer' || !question.unit || typeof value !== 'number') return String(value)
