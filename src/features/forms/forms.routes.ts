@@ -3,9 +3,10 @@
 // (read-only). Works without JavaScript. The draft's idempotency key makes a double click or a
 // reload one form. A step or the submit sent after the session ended keeps its answers: they wait
 // for the next login in the same browser (see drafts.ts).
+import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { NotFoundError, ValidationError } from '../../errors.js'
+import { NotFoundError, ValidationError, type FieldError } from '../../errors.js'
 import { parseIdempotencyKey } from '../../lib/idempotency-key.js'
 import { monthOf } from '../../lib/months.js'
 import { translate } from '../../i18n/index.js'
@@ -15,11 +16,10 @@ import { formDefinition } from './definition.js'
 import type { SectionId } from './definition-types.js'
 import { claimOwnerlessDraft, keepAnswersForNextLogin } from './drafts.js'
 import { deleteDraft, findDraft, saveDraft } from './drafts.repository.js'
-import { errorsOnStep, firstStepWithErrors, isStep, neighbours, REVIEW, stepIds, withStepAnswers } from './form-steps.js'
+import { errorsOnStep, firstStepWithErrors, isStep, neighbours, questionsOnStep, REVIEW, stepIds, withStepAnswers } from './form-steps.js'
 import { buildFormView, describeAnswers, errorMessage, monthLabel, parseFormAnswers } from './form-view.js'
 import { countOwnForms, findByIdempotencyKey, findStoredForms, listOwnForms } from './forms.repository.js'
 import { assertMayFileForms, submitMeetingForm, validateSubmission } from './forms.service.js'
-import { randomUUID } from 'node:crypto'
 
 const filers = { roles: ['expert', 'admin'] as const }
 const PAGE_SIZE = 50
@@ -38,6 +38,10 @@ const keepsAnswersWhenLoggedOut = {
     timeWindow: '1 minute',
   },
 }
+
+/** The steps for the progress indicator, the one at index `at` current (the review is the last). */
+const progressSteps = (request: FastifyRequest, at: number) =>
+  [...formDefinition.sections.map((s) => s.labels[request.lang]), translate(request.lang, 'forms.review_step')].map((label, i) => ({ label, current: i === at, done: i < at }))
 
 const stepPath = (step: SectionId | typeof REVIEW, query = '') => (step === REVIEW ? '/forms/review' : `/forms/new/${step}${query}`)
 
@@ -60,14 +64,14 @@ export async function formsRoutes(app: FastifyInstance): Promise<void> {
     request: FastifyRequest,
     step: SectionId,
     values: Record<string, unknown>,
-    options: { errors?: readonly import('../../errors.js').FieldError[]; returnToReview?: boolean; draftSavedAt?: Date; deleted?: boolean; idempotencyKey?: string },
+    options: { errors?: readonly FieldError[]; returnToReview?: boolean; draftSavedAt?: Date; deleted?: boolean },
   ) => {
     const lang = request.lang
     const team = request.actor?.teamId ? await findTeam(app.db, request.actor.teamId) : undefined
     const ids = stepIds(formDefinition)
     const at = ids.indexOf(step)
     const errors = options.errors ?? []
-    const questions = formDefinition.questions.filter((q) => q.section === step)
+    const questions = questionsOnStep(formDefinition, step)
     const { previous } = neighbours(formDefinition, step)
     return {
       titleText: `${formDefinition.sections[at]!.labels[lang]} – ${translate(request.lang, 'forms.new_title')}`,
@@ -75,10 +79,7 @@ export async function formsRoutes(app: FastifyInstance): Promise<void> {
       step,
       stepNumber: at + 1,
       stepCount: ids.length + 1,
-      steps: [
-        ...formDefinition.sections.map((s, i) => ({ label: s.labels[lang], current: i === at, done: i < at })),
-        { label: translate(request.lang, 'forms.review_step'), current: false, done: false },
-      ],
+      steps: progressSteps(request, at),
       fieldLabels: Object.fromEntries(questions.map((q) => [q.id, q.labels[lang]])),
       fieldMessages: Object.fromEntries(errors.flatMap((e) => {
         const question = questions.find((q) => q.id === e.field)
@@ -140,7 +141,7 @@ export async function formsRoutes(app: FastifyInstance): Promise<void> {
     const actor = request.actor
     if (!actor) {
       // The session ended while the step was filled in: its answers wait for the next login here.
-      await keepAnswersForNextLogin(app, reply, parseFormAnswers(formDefinition, body, formDefinition.questions.filter((q) => q.section === step)))
+      await keepAnswersForNextLogin(app, reply, parseFormAnswers(formDefinition, body, questionsOnStep(formDefinition, step)))
       return reply.redirect(`/login?next=${encodeURIComponent(stepPath(target))}&answersKept=1`, 303)
     }
     assertMayFileForms(actor)
@@ -172,10 +173,7 @@ export async function formsRoutes(app: FastifyInstance): Promise<void> {
       returnPath: '/forms/review',
       stepNumber: stepIds(formDefinition).length + 1,
       stepCount: stepIds(formDefinition).length + 1,
-      steps: [
-        ...formDefinition.sections.map((s) => ({ label: s.labels[request.lang], current: false, done: true })),
-        { label: translate(request.lang, 'forms.review_step'), current: true, done: false },
-      ],
+      steps: progressSteps(request, stepIds(formDefinition).length),
       sections: describeAnswers(formDefinition, request.lang, submission.answers, currentMonth()),
       idempotencyKey: draft.idempotencyKey,
     })
