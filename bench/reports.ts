@@ -29,6 +29,7 @@ import { monthOf, monthsBack } from '../src/lib/months.js'
 import { municipalities, countyOfMunicipality, policeDepartmentOfMunicipality } from '../src/regions/index.js'
 import { testConfig } from '../test/fixtures/app.js'
 import { createUser, loginAs } from '../test/fixtures/factories.js'
+import { FakeEmailSender } from '../test/fixtures/fake-email.js'
 import { FakeSmsSender } from '../test/fixtures/fake-sms.js'
 import { percentile, samplePeakMemory, writeResultsSection } from './results-file.js'
 import { scratchDatabase } from './scratch-database.js'
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
   const months = monthsBack(monthOf(new Date()), 1000, '2020-01')
   const random = new SeededRandom(2026)
   const sms = new FakeSmsSender()
-  const app = await buildApp(testConfig(), { database: handle, sms, logger: false })
+  const app = await buildApp(testConfig(), { database: handle, sms, email: new FakeEmailSender(), logger: false })
   await app.ready()
   const reader = await createUser(handle.db, { role: 'researcher', teamId: null })
   const browser = await loginAs(app, sms, reader)

@@ -59,6 +59,7 @@ import {
 } from '../src/regions/index.js'
 import { testConfig } from '../test/fixtures/app.js'
 import { createUser } from '../test/fixtures/factories.js'
+import { FakeEmailSender } from '../test/fixtures/fake-email.js'
 import { FakeSmsSender } from '../test/fixtures/fake-sms.js'
 import { percentile, writeResultsSection } from './results-file.js'
 import { scratchDatabase } from './scratch-database.js'
@@ -343,7 +344,7 @@ async function main(): Promise<void> {
   const handle = await connectDatabase({ databaseUrl: url })
   await migrate(handle)
   await handle.enterAppRole()
-  const app = await buildApp(testConfig({ RELEASE_SCHEDULE_ENABLED: 'false' }), { database: handle, sms: new FakeSmsSender(), logger: false })
+  const app = await buildApp(testConfig({ RELEASE_SCHEDULE_ENABLED: 'false' }), { database: handle, sms: new FakeSmsSender(), email: new FakeEmailSender(), logger: false })
   await app.ready()
   const deps = app.deps
   const method = methodOf(deps.config.publication)

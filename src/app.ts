@@ -25,6 +25,7 @@ import { registrationRoutes } from './features/users/registration.routes.js'
 import { setupRoutes } from './features/setup/setup.routes.js'
 import { teamsRoutes } from './features/teams/teams.routes.js'
 import { virtuRoutes } from './features/virtu/virtu.routes.js'
+import type { EmailSender } from './integrations/email/email-sender.js'
 import type { SmsSender } from './integrations/sms/sms-sender.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { nodeModulesDir, staticDir } from './lib/paths.js'
@@ -44,6 +45,7 @@ export interface AppOverrides {
   /** Close the database with the app (true for the server; tests own theirs). */
   closeDatabase?: boolean
   sms: SmsSender
+  email: EmailSender
   clock?: Clock
   logger?: boolean | object
 }
@@ -88,7 +90,7 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
 
   await app.register(dbPlugin, { handle: overrides.database, closeOnShutdown: overrides.closeDatabase ?? false })
   await app.register(depsPlugin, {
-    deps: { db: overrides.database.db, config, clock: overrides.clock ?? systemClock, sms: overrides.sms },
+    deps: { db: overrides.database.db, config, clock: overrides.clock ?? systemClock, sms: overrides.sms, email: overrides.email },
   })
   await app.register(securityPlugin, { config })
   await app.register(inputLimitsPlugin)

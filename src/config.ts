@@ -72,6 +72,21 @@ const envSchema = z.object({
   RELEASE_DAY: z.coerce.number().int().min(1).max(28).default(5),
   RELEASE_SCHEDULE_ENABLED: flag.default(true),
   FORM_DRAFT_HOURS: z.coerce.number().min(1).max(24 * 14).default(72),
+  SMTP_HOST: optionalText,
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  // true: TLS from the first byte (usually port 465); false: STARTTLS, which is then required
+  SMTP_SECURE: flag.default(false),
+  SMTP_USER: optionalText,
+  SMTP_PASSWORD: optionalText,
+  MAIL_FROM: optionalText,
+  EMAIL_OUTBOX_FILE: optionalText,
+  PASSWORD_RESET_MINUTES: z.coerce.number().int().min(5).max(120).default(30),
+  OPERATOR_NAME: optionalText,
+  OPERATOR_ADDRESS: optionalText,
+  OPERATOR_EMAIL: optionalText,
+  OPERATOR_PHONE: optionalText,
+  PRIVACY_EMAIL: optionalText,
+  ACCESSIBILITY_EMAIL: optionalText,
 })
 
 export type Environment = 'development' | 'test' | 'production'
@@ -80,6 +95,30 @@ export interface TwilioConfig {
   readonly accountSid: string
   readonly authToken: string
   readonly from: string
+}
+
+export interface SmtpConfig {
+  readonly host: string
+  readonly port: number
+  readonly secure: boolean
+  readonly user: string | undefined
+  readonly password: string | undefined
+  /** The From address of every message, e.g. `Ankkuri-tilastot <noreply@example.fi>`. */
+  readonly from: string
+}
+
+/** Who runs the service: shown in the statements, the privacy notice and the help page. */
+export interface OperatorConfig {
+  readonly name: string
+  readonly address: string
+  readonly email: string
+  readonly phone: string | undefined
+  /** Where questions about personal data go (the data protection officer). */
+  readonly privacyEmail: string
+  /** Where feedback on accessibility goes. */
+  readonly accessibilityEmail: string
+  /** True when these are the development examples, not the operator's own settings. */
+  readonly isExample: boolean
 }
 
 export interface VirtuConfig {
@@ -119,6 +158,14 @@ export interface Config {
     readonly twilio: TwilioConfig | undefined
     readonly outboxFile: string | undefined
   }
+  readonly email: {
+    /** undefined outside production when SMTP_HOST is not set: messages go to the console. */
+    readonly smtp: SmtpConfig | undefined
+    readonly outboxFile: string | undefined
+  }
+  /** How long a password reset link works. */
+  readonly passwordResetLifetimeMs: number
+  readonly operator: OperatorConfig
   readonly virtu: VirtuConfig | undefined
   readonly disclosureThreshold: number
   /** How published counts are protected (docs/disclosure.md) and when releases are made. */
@@ -229,6 +276,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       if (e.SMS_OUTBOX_FILE) problems.push('SMS_OUTBOX_FILE must not be set in production (it writes one-time codes to a file)')
     }
   }
+  if (production) {
+    if (!e.SMTP_HOST) problems.push('SMTP_HOST is required (password reset links and notices are sent by e-mail)')
+    if (!e.MAIL_FROM) problems.push('MAIL_FROM is required (the sender address of the service\'s e-mail)')
+    if (e.EMAIL_OUTBOX_FILE) problems.push('EMAIL_OUTBOX_FILE must not be set in production (it writes reset links to a file)')
+    if (e.SMTP_USER && !e.SMTP_PASSWORD) problems.push('SMTP_PASSWORD is required when SMTP_USER is set')
+    for (const name of ['OPERATOR_NAME', 'OPERATOR_ADDRESS', 'OPERATOR_EMAIL', 'PRIVACY_EMAIL', 'ACCESSIBILITY_EMAIL'] as const) {
+      if (!e[name]) problems.push(`${name} is required (the accessibility statement and the privacy notice name the operator)`)
+    }
+  }
   if (e.VIRTU_ENABLED) {
     for (const name of ['VIRTU_IDP_SSO_URL', 'VIRTU_IDP_CERT', 'VIRTU_IDP_ENTITY_ID', 'VIRTU_SP_ENTITY_ID'] as const) {
       if (!e[name]) problems.push(`${name} is required when VIRTU login is on (VIRTU_ENABLED)`)
@@ -279,6 +335,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         }
       : undefined
 
+  const smtp: SmtpConfig | undefined = e.SMTP_HOST
+    ? { host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_SECURE, user: e.SMTP_USER, password: e.SMTP_PASSWORD, from: e.MAIL_FROM ?? `noreply@${e.SMTP_HOST}` }
+    : undefined
+
+  // Outside production the statements show clearly marked examples until the operator's own are set.
+  const operator: OperatorConfig = {
+    name: e.OPERATOR_NAME ?? 'Example operator (set OPERATOR_NAME)',
+    address: e.OPERATOR_ADDRESS ?? 'Example street 1, 00100 Helsinki',
+    email: e.OPERATOR_EMAIL ?? 'anchor-support@example.invalid',
+    phone: e.OPERATOR_PHONE,
+    privacyEmail: e.PRIVACY_EMAIL ?? 'privacy@example.invalid',
+    accessibilityEmail: e.ACCESSIBILITY_EMAIL ?? 'accessibility@example.invalid',
+    isExample: !e.OPERATOR_NAME,
+  }
+
   const publicUrl = (e.PUBLIC_URL ?? `http://${browserHost(e.HOST)}:${e.PORT}`).replace(/\/+$/, '')
 
   return Object.freeze({
@@ -297,6 +368,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sessionSecret: e.SESSION_SECRET ?? `${DEVELOPMENT_SECRET_NOTE}-${randomBytes(24).toString('hex')}`,
     secureCookies: e.NODE_ENV === 'production' || publicUrl.startsWith('https://'),
     sms: Object.freeze({ enabled: e.SMS_LOGIN_ENABLED, twilio, outboxFile: e.SMS_OUTBOX_FILE }),
+    email: Object.freeze({ smtp: smtp ? Object.freeze(smtp) : undefined, outboxFile: e.EMAIL_OUTBOX_FILE }),
+    passwordResetLifetimeMs: e.PASSWORD_RESET_MINUTES * 60_000,
+    operator: Object.freeze(operator),
     virtu: virtu ? Object.freeze(virtu) : undefined,
     disclosureThreshold: e.DISCLOSURE_THRESHOLD,
     publication: Object.freeze({

@@ -11,6 +11,7 @@ import { DatabaseInUseError } from './db/pglite-lock.js'
 import { seedDemoIfEmpty } from './features/demo/demo-start.service.js'
 import { startIntegrityTimers } from './features/integrity/scheduler.js'
 import { setupIsOpen } from './features/setup/setup.service.js'
+import { createEmailSender } from './integrations/email/index.js'
 import { createSmsSender } from './integrations/sms/index.js'
 import { startReleaseSchedule } from './features/publication/release-schedule.js'
 import { systemClock } from './lib/clock.js'
@@ -19,7 +20,7 @@ class StartRefused extends Error {}
 
 async function addDemoData(config: Config, database: DatabaseHandle): Promise<void> {
   const started = Date.now()
-  const deps = { db: database.db, config, clock: systemClock, sms: createSmsSender(config) }
+  const deps = { db: database.db, config, clock: systemClock, sms: createSmsSender(config), email: createEmailSender(config) }
   const progress = (done: number, total: number) => process.stdout.write(`\rAdding demo data (only this once): ${done} / ${total} forms`)
   const outcome = await seedDemoIfEmpty(deps, { onProgress: progress })
   if (!outcome.seeded) {
@@ -48,11 +49,12 @@ async function main(): Promise<void> {
   await database.enterAppRole()
   if (values.demo) await addDemoData(config, database)
   const sms = createSmsSender(config)
-  const app = await buildApp(config, { database, closeDatabase: true, sms })
+  const email = createEmailSender(config)
+  const app = await buildApp(config, { database, closeDatabase: true, sms, email })
   // sealing and checkpoints run in every instance; the chain's lock keeps them from sealing twice
   const integrity = await startIntegrityTimers(app.deps, app.log)
   app.log.info(
-    { database: database.kind, migrationsApplied: applied, sms: sms.name, virtu: Boolean(config.virtu) },
+    { database: database.kind, migrationsApplied: applied, sms: sms.name, email: email.name, virtu: Boolean(config.virtu) },
     'starting',
   )
 

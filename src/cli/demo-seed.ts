@@ -5,6 +5,7 @@ import { loadConfig } from '../config.js'
 import { migrate } from '../db/migrate.js'
 import { seedDemoData } from '../features/demo/demo-seed.service.js'
 import { makeRelease } from '../features/publication/release.service.js'
+import { ConsoleEmailSender } from '../integrations/email/console-email-sender.js'
 import { ConsoleSmsSender } from '../integrations/sms/console-sms-sender.js'
 import { systemClock } from '../lib/clock.js'
 import { openDatabaseOrExit } from './open-database.js'
@@ -32,7 +33,7 @@ try {
   await database.enterAppRole()
   const started = Date.now()
   const result = await seedDemoData(
-    { db: database.db, config, clock: systemClock, sms: new ConsoleSmsSender() },
+    { db: database.db, config, clock: systemClock, sms: new ConsoleSmsSender(), email: new ConsoleEmailSender() },
     {
       forms,
       months: Number(values.months),

@@ -24,7 +24,7 @@ export const PROFESSIONS = [
 ] as const
 export type Profession = (typeof PROFESSIONS)[number]
 
-export const SESSION_END_REASONS = ['logout', 'user_disabled', 'idle', 'expired', 'role_changed'] as const
+export const SESSION_END_REASONS = ['logout', 'user_disabled', 'idle', 'expired', 'role_changed', 'password_reset'] as const
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number]
 
 export const AUDIT_EVENTS = [
@@ -51,6 +51,13 @@ export const AUDIT_EVENTS = [
   'token_used',
   'saml_failure',
   'release_made',
+  'password_reset_requested',
+  'password_reset',
+  'notice_sent',
+  'form_withdrawal_requested',
+  'form_withdrawal_confirmed',
+  'form_withdrawal_declined',
+  'audit_exported',
 ] as const
 export type AuditEvent = (typeof AUDIT_EVENTS)[number]
 

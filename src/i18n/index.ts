@@ -1,6 +1,8 @@
 // Finnish, Swedish and English texts: loading, lookup with {placeholders}, and choosing a
 // language from the visitor's cookie or Accept-Language header (Finnish by default).
-import { readFileSync } from 'node:fs'
+// A language's texts are `<lang>.json` plus, for larger areas, one file per area in `<lang>/`:
+// `fi/reset.json` holds the keys under `reset.` (an area is in one place only).
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { projectRoot } from '../lib/paths.js'
 
@@ -12,7 +14,16 @@ export const LANG_COOKIE = 'lang'
 type Dictionary = { readonly [key: string]: string | Dictionary }
 
 function loadDictionary(lang: Lang): Dictionary {
-  return JSON.parse(readFileSync(join(projectRoot, 'src', 'i18n', `${lang}.json`), 'utf8')) as Dictionary
+  const dir = join(projectRoot, 'src', 'i18n')
+  const dictionary = JSON.parse(readFileSync(join(dir, `${lang}.json`), 'utf8')) as Record<string, string | Dictionary>
+  const areaDir = join(dir, lang)
+  if (!existsSync(areaDir)) return dictionary
+  for (const file of readdirSync(areaDir).filter((name) => name.endsWith('.json')).sort()) {
+    const area = file.slice(0, -'.json'.length)
+    if (area in dictionary) throw new Error(`i18n: "${area}" is in both ${lang}.json and ${lang}/${file}`)
+    dictionary[area] = JSON.parse(readFileSync(join(areaDir, file), 'utf8')) as Dictionary
+  }
+  return dictionary
 }
 
 export const dictionaries: Readonly<Record<Lang, Dictionary>> = Object.freeze({

@@ -1,9 +1,10 @@
-// The dependencies services receive (database, configuration, clock, SMS sender), gathered in one
-// object so routes can hand them on and tests can swap the clock and the SMS sender.
+// The dependencies services receive (database, configuration, clock, SMS and e-mail senders),
+// gathered in one object so routes can hand them on and tests can swap the clock and the senders.
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
 import type { Database } from '../db/schema.js'
+import type { EmailSender } from '../integrations/email/email-sender.js'
 import type { SmsSender } from '../integrations/sms/sms-sender.js'
 import type { Clock } from '../lib/clock.js'
 
@@ -12,6 +13,7 @@ export interface AppDeps {
   readonly config: Config
   readonly clock: Clock
   readonly sms: SmsSender
+  readonly email: EmailSender
 }
 
 declare module 'fastify' {

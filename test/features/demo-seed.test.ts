@@ -2,7 +2,7 @@
 import t from 'tap'
 import { seedDemoData } from '../../src/features/demo/demo-seed.service.js'
 import { seedDemoIfEmpty } from '../../src/features/demo/demo-start.service.js'
-import { buildTestApp, testConfig } from '../fixtures/app.js'
+import { buildTestApp, testConfig, TEST_PRODUCTION_SERVICE_ENV } from '../fixtures/app.js'
 import { verifyApp } from '../fixtures/integrity.js'
 
 t.test('seeds teams, forms and activity that pass verification; twice adds more, not duplicates of teams', async (t) => {
@@ -27,7 +27,7 @@ t.test('seeds teams, forms and activity that pass verification; twice adds more,
 
 t.test('refuses to run in production', async (t) => {
   const { deps } = await buildTestApp(t)
-  const production = testConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', PUBLIC_URL: 'https://x.fi', SMS_LOGIN_ENABLED: 'false', SESSION_SECRET: 'p'.repeat(40) })
+  const production = testConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', PUBLIC_URL: 'https://x.fi', SMS_LOGIN_ENABLED: 'false', SESSION_SECRET: 'p'.repeat(40), ...TEST_PRODUCTION_SERVICE_ENV })
   await t.rejects(seedDemoData({ ...deps, config: production }, { forms: 1 }), /never written to a production database/)
   const count = await deps.db.selectFrom('meeting_forms').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
   t.equal(Number(count.n), 0)

@@ -10,7 +10,7 @@ import { submitMeetingForm } from '../../src/features/forms/forms.service.js'
 import { checkpointSignatureValid, makeCheckpoint, parseCheckpointFile } from '../../src/features/integrity/checkpoint.service.js'
 import { integrityKeys } from '../../src/features/integrity/keys.js'
 import { startIntegrityTimers } from '../../src/features/integrity/scheduler.js'
-import { buildTestApp, testConfig } from '../fixtures/app.js'
+import { buildTestApp, testConfig, TEST_PRODUCTION_SERVICE_ENV } from '../fixtures/app.js'
 import { createUser, loginAs } from '../fixtures/factories.js'
 import { newKey, validAnswers } from '../fixtures/forms.js'
 import { verifyApp } from '../fixtures/integrity.js'
@@ -96,6 +96,7 @@ t.test('production requires strong integrity keys; development keeps its keys in
     PUBLIC_URL: 'https://ankkuri.example.fi',
     SMS_LOGIN_ENABLED: 'false',
     SESSION_SECRET: '0123456789abcdef0123456789abcdef01234567',
+    ...TEST_PRODUCTION_SERVICE_ENV,
   }
   const missing = t.throws(() => loadConfig(production)) as Error
   t.match(missing.message, 'INTEGRITY_HMAC_KEY is required')

@@ -3,7 +3,7 @@
 // normal SMS login. Off in production unless SETUP_TOKEN is set.
 import t from 'tap'
 import { setupTokenMatches } from '../../src/features/setup/setup.service.js'
-import { buildTestApp } from '../fixtures/app.js'
+import { buildTestApp, TEST_PRODUCTION_SERVICE_ENV } from '../fixtures/app.js'
 import { TestBrowser } from '../fixtures/browser.js'
 import { createUser } from '../fixtures/factories.js'
 
@@ -126,7 +126,7 @@ t.test('a disabled administrator leaves the address open; of two submissions at 
 })
 
 t.test('production: off without SETUP_TOKEN, on with it', async (t) => {
-  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', PUBLIC_URL: 'https://ankkuri.example.fi', SMS_LOGIN_ENABLED: 'false' }
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', PUBLIC_URL: 'https://ankkuri.example.fi', SMS_LOGIN_ENABLED: 'false', ...TEST_PRODUCTION_SERVICE_ENV }
   const off = await buildTestApp(t, { env: production })
   t.equal(off.config.setupToken, undefined)
   t.equal((await new TestBrowser(off.app).get('/setup?token=anything')).statusCode, 404)

@@ -15,6 +15,7 @@ import { projectRoot } from '../../src/lib/paths.js'
 import { systemClock } from '../../src/lib/clock.js'
 import { TEST_INTEGRITY_ENV, testConfig } from '../fixtures/app.js'
 import { createUser } from '../fixtures/factories.js'
+import { FakeEmailSender } from '../fixtures/fake-email.js'
 import { FakeSmsSender } from '../fixtures/fake-sms.js'
 import { newKey, validAnswers } from '../fixtures/forms.js'
 
@@ -36,7 +37,7 @@ t.test('verify --checkpoint FILE catches a rollback that the database alone no l
   await handle.enterAppRole()
   const user = await createUser(handle.db)
   const actor: Actor = { userId: user.id, sessionId: 's', name: user.name, email: user.email, role: 'expert', teamId: user.teamId, loginMethod: 'sms' }
-  const deps = { db: handle.db, config: testConfig(), clock: systemClock, sms: new FakeSmsSender() }
+  const deps = { db: handle.db, config: testConfig(), clock: systemClock, sms: new FakeSmsSender(), email: new FakeEmailSender() }
   const keys = integrityKeys(deps.config)
   for (let i = 0; i < 2; i++) await submitMeetingForm(deps, actor, validAnswers(), newKey())
   await makeCheckpoint(handle.db, keys, systemClock, 'daily')

@@ -11,6 +11,7 @@ import { systemClock } from '../../src/lib/clock.js'
 import { integrityKeys } from '../../src/features/integrity/keys.js'
 import { TEST_INTEGRITY_ENV, testConfig } from '../fixtures/app.js'
 import { createUser } from '../fixtures/factories.js'
+import { FakeEmailSender } from '../fixtures/fake-email.js'
 import { FakeSmsSender } from '../fixtures/fake-sms.js'
 import { newKey, validAnswers } from '../fixtures/forms.js'
 
@@ -31,7 +32,7 @@ t.test('verify passes an intact database and fails a tampered one', async (t) =>
   await handle.enterAppRole()
   const user = await createUser(handle.db)
   const actor: Actor = { userId: user.id, sessionId: 's', name: user.name, email: user.email, role: 'expert', teamId: user.teamId, loginMethod: 'sms' }
-  const deps = { db: handle.db, config: testConfig(), clock: systemClock, sms: new FakeSmsSender() }
+  const deps = { db: handle.db, config: testConfig(), clock: systemClock, sms: new FakeSmsSender(), email: new FakeEmailSender() }
   const ids: string[] = []
   for (let i = 0; i < 3; i++) ids.push((await submitMeetingForm(deps, actor, validAnswers(), newKey())).id)
   await handle.close()

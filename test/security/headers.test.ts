@@ -7,7 +7,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import t from 'tap'
 import { monthOf } from '../../src/lib/months.js'
 import { SESSION_COOKIE } from '../../src/plugins/auth.js'
-import { buildTestApp } from '../fixtures/app.js'
+import { buildTestApp, TEST_PRODUCTION_SERVICE_ENV } from '../fixtures/app.js'
 import { loginAs } from '../fixtures/factories.js'
 import { validAnswers } from '../fixtures/forms.js'
 import { SP_CERT, SP_KEY, VIRTU_TEST_ENV } from '../fixtures/saml-idp.js'
@@ -181,6 +181,7 @@ t.test('in production HSTS is on whatever the public address says', async (t) =>
       PUBLIC_URL: 'http://ankkuri.internal',
       DATABASE_URL: 'postgres://unused.invalid/anchor',
       SMS_LOGIN_ENABLED: 'false',
+      ...TEST_PRODUCTION_SERVICE_ENV,
     },
   })
   const routes = routeTable(app).filter((r) => r.method === 'GET')

@@ -1,7 +1,7 @@
 // Settings: safe defaults for development, and production refuses to start without real ones.
 import t from 'tap'
 import { ConfigError, loadConfig, serviceUrl } from '../../src/config.js'
-import { TEST_INTEGRITY_ENV } from '../fixtures/app.js'
+import { TEST_INTEGRITY_ENV, TEST_PRODUCTION_SERVICE_ENV } from '../fixtures/app.js'
 
 t.test('development needs no settings', async (t) => {
   const config = loadConfig({})
@@ -19,7 +19,7 @@ t.test('development needs no settings', async (t) => {
 t.test('production names every missing setting in one message', async (t) => {
   const error = t.throws(() => loadConfig({ NODE_ENV: 'production' })) as ConfigError
   t.ok(error instanceof ConfigError)
-  for (const name of ['SESSION_SECRET', 'DATABASE_URL', 'PUBLIC_URL', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'INTEGRITY_HMAC_KEY', 'INTEGRITY_SIGNING_KEY']) {
+  for (const name of ['SESSION_SECRET', 'DATABASE_URL', 'PUBLIC_URL', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'INTEGRITY_HMAC_KEY', 'INTEGRITY_SIGNING_KEY', 'SMTP_HOST', 'MAIL_FROM', 'OPERATOR_NAME', 'OPERATOR_ADDRESS', 'OPERATOR_EMAIL', 'PRIVACY_EMAIL', 'ACCESSIBILITY_EMAIL']) {
     t.match(error.message, name)
   }
 })
@@ -34,6 +34,7 @@ t.test('production refuses weak secrets, the outbox file and half-configured VIR
     TWILIO_FROM: '+358400000000',
     SESSION_SECRET: 'a'.repeat(20),
     ...TEST_INTEGRITY_ENV,
+    ...TEST_PRODUCTION_SERVICE_ENV,
   }
   t.throws(() => loadConfig(base), /SESSION_SECRET must be at least 32/)
   t.throws(() => loadConfig({ ...base, SESSION_SECRET: 'change-me-change-me-change-me-change-me' }), /not an example value/)
@@ -88,6 +89,7 @@ t.test('SETUP_TOKEN: a fresh random set-up secret outside production, none in pr
     SESSION_SECRET: 's'.repeat(40),
     SMS_LOGIN_ENABLED: 'false',
     ...TEST_INTEGRITY_ENV,
+    ...TEST_PRODUCTION_SERVICE_ENV,
   }
   t.equal(loadConfig(production).setupToken, undefined)
   t.equal(loadConfig({ ...production, SETUP_TOKEN: 'x'.repeat(30) }).setupToken, 'x'.repeat(30))
