@@ -43,6 +43,11 @@ t.test('production refuses weak secrets, the outbox file and half-configured VIR
   t.equal(config.secureCookies, true)
   t.same(config.sms.twilio, { accountSid: 'AC123', authToken: 'token', from: '+358400000000' })
   t.throws(() => loadConfig({ ...good, SMS_OUTBOX_FILE: '/tmp/x' }), /SMS_OUTBOX_FILE/)
+  t.throws(() => loadConfig({ ...good, EMAIL_OUTBOX_FILE: '/tmp/x' }), /EMAIL_OUTBOX_FILE/)
+  t.throws(() => loadConfig({ ...good, SMTP_USER: 'mailer' }), /SMTP_PASSWORD is required/)
+  t.same(config.email.smtp, { host: 'smtp.example.invalid', port: 587, secure: false, user: undefined, password: undefined, from: 'Ankkuri-tilastot <noreply@example.invalid>' })
+  t.equal(config.operator.isExample, false)
+  t.equal(config.operator.name, 'Test operator')
   const virtu = t.throws(() => loadConfig({ ...good, VIRTU_ENABLED: 'true' })) as Error
   for (const name of ['VIRTU_IDP_SSO_URL', 'VIRTU_IDP_CERT', 'VIRTU_IDP_ENTITY_ID', 'VIRTU_SP_ENTITY_ID', 'VIRTU_SP_PRIVATE_KEY']) t.match(virtu.message, name)
   t.doesNotThrow(() => loadConfig({ ...good, SMS_LOGIN_ENABLED: 'false', TWILIO_ACCOUNT_SID: '', TWILIO_AUTH_TOKEN: '', TWILIO_FROM: '' }))
@@ -103,4 +108,13 @@ t.test('the service address: PUBLIC_URL, or the host and the port really listene
   t.equal(serviceUrl(loadConfig({ HOST: '0.0.0.0', PORT: '3000' })), 'http://localhost:3000')
   t.equal(serviceUrl(loadConfig({ HOST: '192.168.1.20', PORT: '3000' })), 'http://192.168.1.20:3000')
   t.equal(serviceUrl(loadConfig({ PUBLIC_URL: 'https://ankkuri.example.fi/', PORT: '3000' }), 5555), 'https://ankkuri.example.fi')
+})
+
+t.test('outside production the operator details are marked examples and e-mail goes to the console', async (t) => {
+  const config = loadConfig({})
+  t.equal(config.operator.isExample, true)
+  t.match(config.operator.name, 'OPERATOR_NAME')
+  t.equal(config.email.smtp, undefined)
+  t.equal(config.passwordResetLifetimeMs, 30 * 60_000)
+  t.throws(() => loadConfig({ PASSWORD_RESET_MINUTES: '600' }), /PASSWORD_RESET_MINUTES/)
 })

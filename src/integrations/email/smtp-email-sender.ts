@@ -7,7 +7,11 @@ export class SmtpEmailSender implements EmailSender {
   readonly name: string
   private readonly transport: ReturnType<typeof createTransport>
 
-  constructor(private readonly config: SmtpConfig) {
+  /** `trustedCa`: an extra certificate authority to trust (tests use a self-signed server). */
+  constructor(
+    private readonly config: SmtpConfig,
+    trustedCa?: string,
+  ) {
     this.name = `SMTP ${config.host}:${config.port}`
     this.transport = createTransport({
       pool: true,
@@ -20,10 +24,16 @@ export class SmtpEmailSender implements EmailSender {
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 20_000,
+      tls: trustedCa ? { ca: trustedCa } : undefined,
     })
   }
 
   async send(message: EmailMessage): Promise<void> {
     await this.transport.sendMail({ from: this.config.from, to: message.to, subject: message.subject, text: message.text })
+  }
+
+  /** Closes the pooled connections (at shutdown, and in tests). */
+  close(): void {
+    this.transport.close()
   }
 }

@@ -1,9 +1,9 @@
-// A real server process for the browser tests: its own PGlite directory and SMS outbox in a temp
-// folder, the first administrator created with the CLI before start-up, and SIGTERM at teardown.
+// A real server process for the browser tests: its own PGlite directory and SMS and e-mail outboxes
+// in a temp folder, the first administrator created with the CLI before start-up, and SIGTERM at teardown.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort, runCli, ServerProcess, serverEnv, smsMessagesTo, waitForSmsCode } from '../../fixtures/server-process.js'
+import { emailsTo, freePort, runCli, ServerProcess, serverEnv, smsMessagesTo, waitForEmailLink, waitForSmsCode } from '../../fixtures/server-process.js'
 
 export interface AdminAccount {
   readonly email: string
@@ -27,12 +27,17 @@ export interface RunningServer {
   readonly baseUrl: string
   readonly dataDir: string
   readonly outboxFile: string
+  readonly emailOutboxFile: string
   /** What the server wrote to stdout and stderr (for failure messages). */
   output(): string
   /** The newest SMS code sent to a number (E.164), waiting for it if needed; `after` skips the first messages. */
   waitForCode(to: string, options?: { after?: number; timeoutMs?: number }): Promise<string>
   /** How many messages have been sent to a number so far. */
   smsCount(to: string): Promise<number>
+  /** The e-mails sent to an address so far, oldest first. */
+  emailsTo(to: string): Promise<{ subject: string; text: string }[]>
+  /** The first link of the newest e-mail to an address, waiting for it; `after` skips the first messages. */
+  waitForEmailLink(to: string, options?: { after?: number; timeoutMs?: number }): Promise<string>
   stop(): Promise<void>
 }
 
@@ -55,8 +60,9 @@ export async function startServer(options: { admin?: AdminAccount | null; startT
   const admin = options.admin === undefined ? ADMIN : options.admin
   const dataDir = await mkdtemp(join(tmpdir(), 'anchor-e2e-'))
   const outboxFile = join(dataDir, 'sms-outbox.jsonl')
+  const emailOutboxFile = join(dataDir, 'email-outbox.jsonl')
   const port = await freePort()
-  const env = serverEnv({ PORT: String(port), PGLITE_DIR: join(dataDir, 'pglite'), SMS_OUTBOX_FILE: outboxFile })
+  const env = serverEnv({ PORT: String(port), PGLITE_DIR: join(dataDir, 'pglite'), SMS_OUTBOX_FILE: outboxFile, EMAIL_OUTBOX_FILE: emailOutboxFile })
 
   try {
     if (admin) await createAdmin(env, admin)
@@ -86,9 +92,12 @@ export async function startServer(options: { admin?: AdminAccount | null; startT
     baseUrl: server.baseUrl,
     dataDir,
     outboxFile,
+    emailOutboxFile,
     output: () => server.output(),
     stop,
     smsCount: async (to) => (await smsMessagesTo(outboxFile, to)).length,
     waitForCode: (to, options) => waitForSmsCode(outboxFile, to, options),
+    emailsTo: (to) => emailsTo(emailOutboxFile, to),
+    waitForEmailLink: (to, options) => waitForEmailLink(emailOutboxFile, to, options),
   }
 }
