@@ -8,13 +8,17 @@ import type { Config } from './config.js'
 import type { DatabaseHandle } from './db/connect.js'
 import { activityRoutes } from './features/activity/activity.routes.js'
 import { adminRoutes } from './features/users/admin.routes.js'
+import { auditRoutes } from './features/audit/audit.routes.js'
 import { authRoutes } from './features/auth/auth.routes.js'
+import { passwordResetRoutes } from './features/password-reset/password-reset.routes.js'
 import { formsApiRoutes } from './features/forms/forms.api.routes.js'
 import { formsRoutes } from './features/forms/forms.routes.js'
+import { withdrawalsRoutes } from './features/withdrawals/withdrawals.routes.js'
 import { healthRoutes } from './features/health/health.routes.js'
 import { homeRoutes } from './features/home/home.routes.js'
 import { integrityRoutes } from './features/integrity/integrity.routes.js'
 import { languageRoutes } from './features/home/language.routes.js'
+import { statementsRoutes } from './features/statements/statements.routes.js'
 import { apiDocsRoutes } from './features/api-docs/api-docs.routes.js'
 import { apiTokensRoutes } from './features/api-tokens/api-tokens.routes.js'
 import { exportsRoutes } from './features/exports/exports.routes.js'
@@ -109,16 +113,20 @@ export async function buildApp(config: Config, overrides: AppOverrides): Promise
 
   await app.register(healthRoutes)
   await app.register(languageRoutes)
+  await app.register(statementsRoutes)
   await app.register(authRoutes)
+  await app.register(passwordResetRoutes)
   await app.register(virtuRoutes)
   await app.register(registrationRoutes)
   await app.register(setupRoutes)
   await app.register(homeRoutes)
   await app.register(adminRoutes)
+  await app.register(auditRoutes)
   await app.register(integrityRoutes)
   await app.register(teamsRoutes)
   await app.register(formsApiRoutes)
   await app.register(formsRoutes)
+  await app.register(withdrawalsRoutes)
   await app.register(activityRoutes)
   await app.register(reportsRoutes)
   await app.register(releasesRoutes)

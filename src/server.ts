@@ -14,6 +14,7 @@ import { setupIsOpen } from './features/setup/setup.service.js'
 import { createEmailSender } from './integrations/email/index.js'
 import { createSmsSender } from './integrations/sms/index.js'
 import { startReleaseSchedule } from './features/publication/release-schedule.js'
+import { startRegistrationsDigestCheck } from './features/notices/registrations-digest.js'
 import { systemClock } from './lib/clock.js'
 
 class StartRefused extends Error {}
@@ -91,7 +92,12 @@ async function main(): Promise<void> {
   const address = app.server.address()
   const url = serviceUrl(config, address !== null && typeof address === 'object' ? address.port : config.port)
   database.recordServiceAddress(url)
-  stopSchedule = startReleaseSchedule(app.deps, app.log)
+  const stopReleases = startReleaseSchedule(app.deps, app.log)
+  const stopDigests = startRegistrationsDigestCheck(app.deps, app.log)
+  stopSchedule = () => {
+    stopReleases()
+    stopDigests()
+  }
   await announce(config, database, url)
 }
 

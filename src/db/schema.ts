@@ -24,6 +24,10 @@ export const PROFESSIONS = [
 ] as const
 export type Profession = (typeof PROFESSIONS)[number]
 
+/** The languages a person can register in (users.language). */
+export const USER_LANGUAGES = ['fi', 'sv', 'en'] as const
+export type UserLanguage = (typeof USER_LANGUAGES)[number]
+
 export const SESSION_END_REASONS = ['logout', 'user_disabled', 'idle', 'expired', 'role_changed', 'password_reset'] as const
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number]
 
@@ -77,7 +81,14 @@ export interface UsersTable {
   name: string
   email: string
   phone: string | null
-  profession: Profession
+  /** null for researchers and administrators (migrations/0018_registration_roles.sql); an expert always has one */
+  profession: Profession | null
+  /** the organisation a researcher registered for (2-160 characters) */
+  organisation: ColumnType<string | null, string | null | undefined, string | null>
+  /** the language the person registered in, used for their notices */
+  language: ColumnType<UserLanguage, UserLanguage | undefined, UserLanguage>
+  /** when the administrators' registrations digest first mentioned this registration */
+  admins_notified_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   role: ColumnType<UserRole, UserRole | undefined, UserRole>
   login_method: LoginMethod
   password_hash: string | null
@@ -155,6 +166,23 @@ export interface Database {
   release_volumes: ReleaseVolumesTable
   release_activity: ReleaseActivityTable
   form_drafts: FormDraftsTable
+  form_withdrawal_requests: FormWithdrawalRequestsTable
+  form_withdrawal_decisions: FormWithdrawalDecisionsTable
+  password_resets: PasswordResetsTable
+}
+
+/** A password reset link, stored as the SHA-256 of its secret (migrations/0016_password_resets.sql). */
+export interface PasswordResetsTable {
+  id: Generated<string>
+  user_id: string
+  token_hash: string
+  created_at: Timestamp
+  expires_at: Timestamp
+  sms_challenge_id: string | null
+  code_failures: Generated<number>
+  code_verified_at: Date | null
+  used_at: Date | null
+  superseded_at: Date | null
 }
 
 /** A form in progress (migrations/0014_form_drafts.sql); user_id NULL: answers waiting for a login. */
@@ -314,10 +342,13 @@ export interface ActivityRecordsTable {
   participants: number | null
 }
 
+/** The kinds of record the integrity chain covers (migrations 0004 and 0017). */
+export type IntegrityRecordKind = 'meeting_form' | 'activity_record' | 'withdrawal_request' | 'withdrawal_decision'
+
 export interface IntegrityChainTable {
   /** bigint: read back as a string */
   seq: ColumnType<string, string, never>
-  record_kind: 'meeting_form' | 'activity_record'
+  record_kind: IntegrityRecordKind
   record_id: string
   content_hash: string
   /** the plain SHA-256 link of a record chained before sealing (migration 0012); null when sealed */
@@ -329,7 +360,7 @@ export interface IntegrityChainTable {
 
 export interface IntegrityPendingTable {
   record_id: string
-  record_kind: 'meeting_form' | 'activity_record'
+  record_kind: IntegrityRecordKind
   content_hash: string
   filed_at: Timestamp
 }
@@ -390,4 +421,29 @@ export interface RateLimitCountersTable {
   key: string
   hits: number
   window_ends: Timestamp
+}
+
+/** Withdrawals of forms filed in error (migrations/0017_form_withdrawals.sql); append-only. */
+export const WITHDRAWAL_REASONS = ['duplicate', 'wrong_team', 'not_anchor_meeting', 'test'] as const
+export type WithdrawalReason = (typeof WITHDRAWAL_REASONS)[number]
+export const WITHDRAWAL_DECISIONS = ['confirmed', 'declined'] as const
+export type WithdrawalDecision = (typeof WITHDRAWAL_DECISIONS)[number]
+
+export interface FormWithdrawalRequestsTable {
+  id: string
+  form_id: string
+  reason: WithdrawalReason
+  requested_by: string
+  requested_at: Timestamp
+}
+export interface FormWithdrawalDecisionsTable {
+  id: string
+  request_id: string
+  form_id: string
+  requested_by: string
+  decision: WithdrawalDecision
+  decided_by: string
+  decided_at: Timestamp
+  /** set on a confirmation: whether the form's answers were already in a decided answer table */
+  answers_published: boolean | null
 }

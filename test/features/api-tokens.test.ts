@@ -134,3 +134,44 @@ t.test('tokens are rate limited', async (t) => {
   const uses = await app.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('event', '=', 'token_used').executeTakeFirstOrThrow()
   t.equal(Number(uses.n), TOKEN_REQUESTS_PER_MINUTE, 'a refused request is not a use and leaves no audit entry')
 })
+
+t.test('researchers and administrators find the token page in the navigation; experts do not', async (t) => {
+  const { app, sms } = await buildTestApp(t)
+  const mainNav = (html: string) => /<nav class="main-nav"[\s\S]*?<\/nav>/.exec(html)?.[0] ?? ''
+  for (const role of ['researcher', 'admin'] as const) {
+    const browser = await loginAs(app, sms, await createUser(app.db, { role }))
+    await browser.get('/language/en?next=/')
+    const home = mainNav((await browser.get('/')).body)
+    t.match(home, '<li><a href="/account/tokens">API tokens</a></li>', `a ${role} sees the link`)
+    t.match(mainNav((await browser.get('/account/tokens')).body), '<a href="/account/tokens" aria-current="page">API tokens</a>', 'marked as the current page')
+    await browser.get('/language/fi?next=/')
+    t.match(mainNav((await browser.get('/')).body), '>API-avaimet</a>')
+    await browser.get('/language/sv?next=/')
+    t.match(mainNav((await browser.get('/')).body), '>API-nycklar</a>')
+  }
+  const expert = await loginAs(app, sms, await createUser(app.db))
+  const nav = mainNav((await expert.get('/')).body)
+  t.match(nav, 'href="/reports"', 'the navigation is there')
+  t.notMatch(nav, '/account/tokens', 'but not the token page')
+})
+
+t.test('the new token is in a labelled read-only field with a Copy button that works without JavaScript too', async (t) => {
+  const { app, sms } = await buildTestApp(t)
+  const browser = await loginAs(app, sms, await createUser(app.db, { role: 'researcher' }))
+  await browser.get('/account/tokens')
+  const page = (await browser.post('/account/tokens', { name: 'Copy me', days: '7' })).body
+  const token = /id="new-token" type="text" readonly value="([^"]+)"/.exec(page)?.[1]
+  t.ok(token?.startsWith('anc_'), 'the token is in a read-only field')
+  t.match(page, '<label class="field__label" for="new-token">Your token</label>', 'the field is labelled')
+  const button = /<button type="button"[^>]*data-copy-target="new-token"[^>]*>Copy<\/button>/.exec(page)?.[0]
+  t.ok(button, 'a Copy button for the field')
+  t.match(button!, / hidden>/, 'hidden until the script shows it, so without JavaScript only the selectable text remains')
+  t.match(button!, 'data-copied="Copied."')
+  t.match(button!, 'data-copy-failed="Could not copy: select the text and copy it."')
+  t.match(button!, 'data-copy-status="token-copy-status"')
+  t.match(page, '<p class="token-copy__status" id="token-copy-status" role="status" aria-live="polite"></p>', 'an empty live region for the outcome')
+  t.notMatch(page, /<script(?![^>]*\bsrc=)/, 'no inline script')
+  const script = await app.inject({ url: '/static/app.js' })
+  t.match(script.body, 'navigator.clipboard.writeText(field.value)', 'the page script copies')
+  t.match(script.body, "document.querySelectorAll('button[data-copy-target]')")
+})

@@ -58,3 +58,49 @@ t.test('a user without a team sees no team summary', async (t) => {
   t.equal(home.statusCode, 200)
   t.notMatch(home.body, /Your team(?:'|&#x27;)s figures/)
 })
+
+t.test('the form card is only for those who may file; an administrator sees the registrations waiting', async (t) => {
+  const { app, sms, clock } = await buildTestApp(t)
+  const formCard = /<h2>Statistics form<\/h2>/
+  const expert = await createUser(app.db)
+  const expertBody = (await (await loginAs(app, sms, expert)).get('/')).body
+  t.match(expertBody, formCard, 'an expert with a team has the form card')
+  t.match(expertBody, 'href="/forms/new"')
+  t.notMatch(expertBody, 'Registrations waiting', 'only administrators see registrations')
+
+  clock.advance(61_000)
+  const researcher = await createUser(app.db, { role: 'researcher', teamId: null })
+  const researcherBody = (await (await loginAs(app, sms, researcher)).get('/')).body
+  t.notMatch(researcherBody, formCard, 'a researcher has no form card')
+  t.notMatch(researcherBody, 'href="/forms/new"')
+  t.notMatch(researcherBody, /Your team(?:'|&#x27;)s figures/)
+  t.match(researcherBody, 'href="/reports"', 'but reports')
+  t.match(researcherBody, 'href="/account/tokens"', 'and tokens')
+  t.notMatch(researcherBody, 'href="/admin"')
+
+  clock.advance(61_000)
+  const admin = await createUser(app.db, { role: 'admin', teamId: null })
+  const adminBrowser = await loginAs(app, sms, admin)
+  const noneWaiting = (await adminBrowser.get('/')).body
+  t.notMatch(noneWaiting, 'Registrations waiting', 'no card while nothing waits')
+  t.notMatch(noneWaiting, formCard, 'an administrator without a team has no form card')
+  t.notMatch(noneWaiting, /Your team(?:'|&#x27;)s figures/)
+  t.match(noneWaiting, 'href="/reports"')
+  t.match(noneWaiting, 'href="/account/tokens"')
+  t.match(noneWaiting, 'href="/admin"')
+
+  await createUser(app.db, { status: 'pending' })
+  t.match((await adminBrowser.get('/')).body, 'One registration is waiting for approval.')
+  await createUser(app.db, { status: 'pending' })
+  await createUser(app.db, { status: 'rejected' })
+  const waiting = (await adminBrowser.get('/')).body
+  t.match(waiting, /<h2><a href="\/admin\/registrations">Registrations waiting<\/a><\/h2>/)
+  t.match(waiting, '2 registrations are waiting for approval.', 'the count of pending registrations only')
+
+  await adminBrowser.get('/language/fi?next=/')
+  t.match((await adminBrowser.get('/')).body, '2 rekisteröitymistä odottaa hyväksymistä.')
+
+  clock.advance(61_000)
+  const adminInTeam = await createUser(app.db, { role: 'admin', teamId: await createTeam(app.db) })
+  t.match((await (await loginAs(app, sms, adminInTeam)).get('/')).body, formCard, 'an administrator in a team may file')
+})

@@ -1,4 +1,5 @@
-// Registration, approval and the administrators' pages, as people use them.
+// Registration (as an expert of a team or as a researcher), approval of the role asked for, and the
+// administrators' pages, as people use them.
 import t from 'tap'
 import { buildTestApp } from '../fixtures/app.js'
 import { TestBrowser } from '../fixtures/browser.js'
@@ -14,6 +15,7 @@ t.test('register → pending → approved by an admin → logs in', async (t) =>
   t.equal(page.statusCode, 200)
   t.match(page.body, 'Ankkuri Tampere', 'teams are offered')
   const sent = await visitor.post('/register', {
+    role: 'expert',
     name: 'Ville Nuorisotyö',
     email: 'Ville.Nuoriso@Example.fi ',
     phone: '050 765 4321',
@@ -28,6 +30,10 @@ t.test('register → pending → approved by an admin → logs in', async (t) =>
   t.equal(row.status, 'pending')
   t.equal(row.phone, '+358507654321', 'the phone number is stored in E.164')
   t.equal(row.role, 'expert')
+  t.equal(row.team_id, teamId)
+  t.equal(row.profession, 'youth_work')
+  t.equal(row.organisation, null)
+  t.equal(row.language, 'en', 'the language of the page is kept for the notices')
   t.match(row.password_hash, /^scrypt\$/)
 
   // the pending user gets no code
@@ -39,6 +45,7 @@ t.test('register → pending → approved by an admin → logs in', async (t) =>
   const adminBrowser = await loginAs(app, sms, admin)
   const list = await adminBrowser.get('/admin/registrations')
   t.match(list.body, 'Ville Nuorisotyö')
+  t.match(list.body, /<td>Expert<\/td>\s*<td>Ankkuri Tampere<br>Youth work<\/td>/, 'the role asked for, with team and profession')
   const approved = await adminBrowser.post(`/admin/users/${row.id}/approve`)
   t.equal(approved.statusCode, 303)
   t.match((await adminBrowser.follow()).body, 'The registration was approved.')
@@ -75,12 +82,24 @@ t.test('registration errors name every field, keep the typed values, never echo 
     t.equal(r.statusCode, 400, lang)
     t.match(r.body, `<html lang="${lang}">`)
     t.match(r.body, requiredText)
-    for (const field of ['name', 'email', 'phone', 'teamId', 'profession', 'password', 'passwordConfirm']) {
+    for (const field of ['role', 'name', 'email', 'phone', 'password', 'passwordConfirm']) {
       t.match(r.body, `href="#field-${field}"`, `${lang}: the summary links to ${field}`)
       t.match(r.body, `id="field-${field}"`)
     }
+    t.notMatch(r.body, 'href="#field-teamId"', 'without a role, neither group is asked for yet')
     t.match(r.body, 'value="not-an-email"', 'typed values are kept')
     t.notMatch(r.body, 'value="short"', 'the password is not sent back')
+
+    const expert = await browser.post('/register', { role: 'expert', name: 'Ville Virtanen', email: 'v@example.fi', phone: '0401234567', teamId: '', profession: '', organisation: '', password: 'kolme sanaa riittää', passwordConfirm: 'kolme sanaa riittää' })
+    t.equal(expert.statusCode, 400)
+    for (const field of ['teamId', 'profession']) t.match(expert.body, `href="#field-${field}"`, `${lang}: an expert chooses ${field}`)
+    t.notMatch(expert.body, 'href="#field-organisation"', 'an expert gives no organisation')
+    t.match(expert.body, /id="field-role-expert" name="role" value="expert" checked/, 'the chosen role stays chosen')
+
+    const researcher = await browser.post('/register', { role: 'researcher', name: 'Ville Virtanen', email: 'v@example.fi', phone: '0401234567', teamId: '', profession: '', organisation: ' ', password: 'kolme sanaa riittää', passwordConfirm: 'kolme sanaa riittää' })
+    t.equal(researcher.statusCode, 400)
+    t.match(researcher.body, 'href="#field-organisation"', `${lang}: a researcher gives an organisation`)
+    t.notMatch(researcher.body, /href="#field-(teamId|profession)"/, 'a researcher chooses no team or profession')
   }
   const count = await app.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
   t.equal(Number(count.n), 0, 'nothing was stored')
@@ -93,7 +112,7 @@ t.test('registering an address again gives the same answer and changes nothing',
   const browser = new TestBrowser(app)
   await browser.get('/register')
   const r = await browser.post('/register', {
-    name: 'Someone Else', email: 'TAKEN@example.fi', phone: '0401112222', teamId, profession: 'police',
+    role: 'expert', name: 'Someone Else', email: 'TAKEN@example.fi', phone: '0401112222', teamId, profession: 'police',
     password: 'long enough password', passwordConfirm: 'long enough password',
   })
   t.equal(r.statusCode, 200)
@@ -138,8 +157,14 @@ t.test('disabling a user ends their session at once; roles and teams can be chan
   const noTeam = await adminBrowser.post(`/admin/users/${expert.id}/role`, { role: 'expert', teamId: '' })
   t.equal(noTeam.statusCode, 400)
   t.match(noTeam.body, 'An expert must belong to a team.')
-  const moved = await adminBrowser.post(`/admin/users/${expert.id}/role`, { role: 'expert', teamId: otherTeam })
+  const noProfession = await adminBrowser.post(`/admin/users/${expert.id}/role`, { role: 'expert', teamId: otherTeam, profession: '' })
+  t.equal(noProfession.statusCode, 400)
+  t.match(noProfession.body, 'An expert must have a profession.')
+  t.match(noProfession.body, 'href="#field-profession"')
+  const moved = await adminBrowser.post(`/admin/users/${expert.id}/role`, { role: 'expert', teamId: otherTeam, profession: 'social_work' })
   t.equal(moved.statusCode, 303)
+  const movedRow = await app.db.selectFrom('users').select(['team_id', 'profession']).where('id', '=', expert.id).executeTakeFirstOrThrow()
+  t.same(movedRow, { team_id: otherTeam, profession: 'social_work' })
   t.equal((await expertBrowser.get('/')).statusCode, 200, 'a team change keeps the session')
 
   const disabled = await adminBrowser.post(`/admin/users/${expert.id}/disable`)
@@ -210,4 +235,73 @@ t.test('the audit log page names people; a logged-in user is not offered registr
   const register = await browser.get('/register')
   t.equal(register.statusCode, 303)
   t.equal(register.headers.location, '/')
+})
+
+t.test('a researcher registers with an organisation and no team; the administrator approves the role as asked', async (t) => {
+  const { app, sms } = await buildTestApp(t)
+  const teamId = await createTeam(app.db, { name: 'Ankkuri Turku' })
+  const admin = await createUser(app.db, { role: 'admin' })
+
+  const visitor = new TestBrowser(app, { 'accept-language': 'sv' })
+  const form = await visitor.get('/register')
+  t.match(form.body, 'Endast för experter', 'without JavaScript the expert group is shown under its heading')
+  t.match(form.body, 'Endast för forskare', 'and so is the researcher group')
+  t.match(form.body, /data-show-when-question="role" data-show-when-any-of="researcher"/, 'the page script hides the group that does not apply')
+  const sent = await visitor.post('/register', {
+    role: 'researcher',
+    name: 'Rut Forskare',
+    email: 'rut.forskare@example.fi',
+    phone: '050 111 2233',
+    organisation: '  Åbo Akademi  ',
+    // the expert's group, filled in anyway without JavaScript: ignored
+    teamId,
+    profession: 'police',
+    password: 'tre ord räcker gott',
+    passwordConfirm: 'tre ord räcker gott',
+  })
+  t.equal(sent.statusCode, 200)
+  const row = await app.db.selectFrom('users').selectAll().where('email', '=', 'rut.forskare@example.fi').executeTakeFirstOrThrow()
+  t.equal(row.role, 'researcher')
+  t.equal(row.team_id, null, 'a team sent anyway is not stored')
+  t.equal(row.profession, null, 'a researcher has no profession')
+  t.equal(row.organisation, 'Åbo Akademi')
+  t.equal(row.language, 'sv')
+  t.equal(row.status, 'pending')
+
+  const adminBrowser = await loginAs(app, sms, admin)
+  const list = await adminBrowser.get('/admin/registrations')
+  t.match(list.body, /<td>Researcher<\/td>\s*<td>Åbo Akademi<\/td>/, 'the role asked for and the organisation are shown')
+  t.match(list.body, 'aria-label="Approve Rut Forskare, role: Researcher"')
+  t.equal((await adminBrowser.post(`/admin/users/${row.id}/approve`)).statusCode, 303)
+  const approved = await app.db.selectFrom('users').select(['role', 'status', 'team_id', 'organisation']).where('id', '=', row.id).executeTakeFirstOrThrow()
+  t.same(approved, { role: 'researcher', status: 'active', team_id: null, organisation: 'Åbo Akademi' }, 'approved as asked: no role to fix afterwards')
+  const roleChanges = await app.db.selectFrom('audit_log').select('event').where('subject_user_id', '=', row.id).where('event', 'in', ['role_change', 'team_change']).execute()
+  t.same(roleChanges, [])
+})
+
+t.test('the database keeps an expert with a team and a profession, and a researcher registration with an organisation', async (t) => {
+  const { app } = await buildTestApp(t)
+  const now = new Date()
+  const base = { name: 'Test Person', phone: '+358401231234', login_method: 'sms', password_hash: 'scrypt$x', created_at: now, updated_at: now } as const
+  const teamId = await createTeam(app.db)
+  await t.rejects(app.db.insertInto('users').values({ ...base, email: 'a@example.fi', role: 'expert', team_id: teamId, profession: null }).execute(), 'an expert without a profession')
+  await t.rejects(app.db.insertInto('users').values({ ...base, email: 'b@example.fi', role: 'researcher', status: 'pending', team_id: null, profession: null }).execute(), 'a researcher registration without an organisation')
+  await t.rejects(app.db.insertInto('users').values({ ...base, email: 'c@example.fi', role: 'researcher', status: 'pending', team_id: null, profession: null, organisation: ' THL' }).execute(), 'an untrimmed organisation')
+  await t.rejects(app.db.insertInto('users').values({ ...base, email: 'd@example.fi', role: 'researcher', status: 'pending', team_id: null, profession: null, organisation: 'THL', language: 'de' as 'fi' }).execute(), 'an unknown language')
+  await app.db.insertInto('users').values({ ...base, email: 'e@example.fi', role: 'researcher', status: 'pending', team_id: null, profession: null, organisation: 'THL' }).execute()
+  const stored = await app.db.selectFrom('users').select('language').where('email', '=', 'e@example.fi').executeTakeFirstOrThrow()
+  t.equal(stored.language, 'fi', 'Finnish unless the registration said otherwise')
+})
+
+t.test('a pending expert registration is not turned into a researcher without an organisation', async (t) => {
+  const { app, sms } = await buildTestApp(t)
+  const admin = await createUser(app.db, { role: 'admin' })
+  const pending = await createUser(app.db, { status: 'pending' })
+  const browser = await loginAs(app, sms, admin)
+  await browser.get(`/admin/users/${pending.id}`)
+  const r = await browser.post(`/admin/users/${pending.id}/role`, { role: 'researcher', teamId: '', profession: '' })
+  t.equal(r.statusCode, 400)
+  t.match(r.body, 'Approve or reject the registration first.')
+  const row = await app.db.selectFrom('users').select('role').where('id', '=', pending.id).executeTakeFirstOrThrow()
+  t.equal(row.role, 'expert')
 })

@@ -51,7 +51,7 @@ const BODY_FIELDS = [
 ]
 
 /** Audit events a request with odd parameters may still write. */
-const EXPECTED_AUDIT_EVENTS = new Set(['login_failure', 'saml_failure', 'lockout', 'report_exported', 'codebook_exported', 'logout'])
+const EXPECTED_AUDIT_EVENTS = new Set(['login_failure', 'saml_failure', 'lockout', 'report_exported', 'codebook_exported', 'audit_exported', 'logout'])
 
 const world = await buildWorld(t)
 

@@ -113,6 +113,33 @@ document.addEventListener('DOMContentLoaded', () => {
     })
   }
 
+  // A Copy button (data-copy-target) copies its field's text and says in its live region
+  // (data-copy-status) whether that worked. Without this script the button stays hidden and the
+  // read-only field's text is selected and copied by hand.
+  for (const button of document.querySelectorAll('button[data-copy-target]')) {
+    const field = document.getElementById(button.dataset.copyTarget)
+    const status = document.getElementById(button.dataset.copyStatus)
+    if (!(field instanceof HTMLInputElement) || !status) continue
+    button.hidden = false
+    field.addEventListener('focus', () => field.select())
+    const say = (text) => {
+      // emptied first, so the same message is announced again on a second click
+      status.textContent = ''
+      setTimeout(() => { status.textContent = text }, 50)
+    }
+    button.addEventListener('click', async () => {
+      try {
+        if (!navigator.clipboard) throw new Error('no clipboard')
+        await navigator.clipboard.writeText(field.value)
+        say(button.dataset.copied)
+      } catch {
+        field.focus()
+        field.select()
+        say(button.dataset.copyFailed)
+      }
+    })
+  }
+
   // Shortly before an idle session would end, say so and offer to continue; continuing asks the
   // server (which counts the session as used) and starts the count again.
   const warningTemplate = document.getElementById('session-warning')

@@ -1,5 +1,5 @@
 // api_tokens rows: create, list (one user's, or every live one for administrators), find by hash,
-// note a use, revoke.
+// note a use, revoke, and look up names by id.
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../../db/schema.js'
 
@@ -67,4 +67,12 @@ export async function noteTokenUse(db: Db, id: string, at: Date): Promise<void> 
 export async function revokeToken(db: Db, id: string, by: string, at: Date): Promise<boolean> {
   const result = await db.updateTable('api_tokens').set({ revoked_at: at, revoked_by: by }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()
   return Number(result.numUpdatedRows) > 0
+}
+
+/** The names of tokens by id (for the audit log, which records tokens by id only); unknown ids are left out. */
+export async function tokenNamesByIds(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const valid = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/.test(id))
+  if (valid.length === 0) return new Map()
+  const rows = await db.selectFrom('api_tokens').select(['id', 'name']).where('id', 'in', valid).execute()
+  return new Map(rows.map((r) => [r.id, r.name]))
 }

@@ -104,6 +104,7 @@ export interface AuditRow {
   actorName: string | null
   subjectUserId: string | null
   subjectName: string | null
+  ip: string | null
   details: Record<string, unknown>
 }
 
@@ -116,9 +117,27 @@ export interface AuditFilter {
   readonly to?: Date
 }
 
-export async function listAudit(db: Kysely<Database>, limit = 200, filter: AuditFilter = {}): Promise<AuditRow[]> {
-  let query = db
-    .selectFrom('audit_log as a')
+/** Where a page of the log starts: entries older than an id (newest first) or newer than one. */
+export type AuditCursor = { readonly olderThan: string } | { readonly newerThan: string } | Record<string, never>
+
+function filteredAudit(db: Kysely<Database>, filter: AuditFilter) {
+  let query = db.selectFrom('audit_log as a')
+  if (filter.event) query = query.where('a.event', '=', filter.event)
+  if (filter.userId) {
+    const userId = filter.userId
+    query = query.where((eb) => eb.or([eb('a.actor_user_id', '=', userId), eb('a.subject_user_id', '=', userId)]))
+  }
+  if (filter.from) query = query.where('a.occurred_at', '>=', filter.from)
+  if (filter.to) query = query.where('a.occurred_at', '<', filter.to)
+  return query
+}
+
+/**
+ * One page of matching entries, newest first, found by id (keyset paging: a page is as quick to
+ * find at the end of the log as at its start, and new entries never shift one).
+ */
+export async function listAudit(db: Kysely<Database>, limit: number, filter: AuditFilter = {}, cursor: AuditCursor = {}): Promise<AuditRow[]> {
+  let query = filteredAudit(db, filter)
     .leftJoin('users as actor', 'actor.id', 'a.actor_user_id')
     .leftJoin('users as subject', 'subject.id', 'a.subject_user_id')
     .select([
@@ -129,14 +148,35 @@ export async function listAudit(db: Kysely<Database>, limit = 200, filter: Audit
       'actor.name as actorName',
       'a.subject_user_id as subjectUserId',
       'subject.name as subjectName',
+      'a.ip as ip',
       'a.details as details',
     ])
-  if (filter.event) query = query.where('a.event', '=', filter.event)
-  if (filter.userId) {
-    const userId = filter.userId
-    query = query.where((eb) => eb.or([eb('a.actor_user_id', '=', userId), eb('a.subject_user_id', '=', userId)]))
+  // bigint ids come back as text from pg and as numbers from PGlite: always text here
+  const withTextIds = (rows: AuditRow[]) => rows.map((row) => ({ ...row, id: String(row.id) }))
+  if ('newerThan' in cursor) {
+    // the entries just above the cursor: read upwards, then turned to newest first
+    const rows = await query.where('a.id', '>', cursor.newerThan).orderBy('a.id', 'asc').limit(limit).execute()
+    return withTextIds(rows.reverse())
   }
-  if (filter.from) query = query.where('a.occurred_at', '>=', filter.from)
-  if (filter.to) query = query.where('a.occurred_at', '<', filter.to)
-  return query.orderBy('a.id', 'desc').limit(limit).execute()
+  if ('olderThan' in cursor) query = query.where('a.id', '<', cursor.olderThan)
+  return withTextIds(await query.orderBy('a.id', 'desc').limit(limit).execute())
+}
+
+/** How many matching entries there are in all, and how many of them are newer than an id. */
+export async function countAudit(db: Kysely<Database>, filter: AuditFilter, newerThan?: string): Promise<{ total: number; newer: number }> {
+  const row = await filteredAudit(db, filter)
+    .select((eb) => [
+      eb.fn.countAll<string>().as('total'),
+      (newerThan === undefined ? eb.lit(0) : eb.fn.count<string>('a.id').filterWhere('a.id', '>', newerThan)).as('newer'),
+    ])
+    .executeTakeFirstOrThrow()
+  return { total: Number(row.total), newer: Number(row.newer) }
+}
+
+/** Names of people by id, for ids that appear inside an entry's details. */
+export async function userNamesByIds(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, string>> {
+  const valid = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/.test(id))
+  if (valid.length === 0) return new Map()
+  const rows = await db.selectFrom('users').select(['id', 'name']).where('id', 'in', valid).execute()
+  return new Map(rows.map((r) => [r.id, r.name]))
 }

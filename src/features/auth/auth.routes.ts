@@ -66,7 +66,7 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/login', { config: { public: true } }, async (request, reply) => {
     if (request.actor) return reply.redirect('/', 303)
-    const query = request.query as { next?: string; loggedOut?: string; registered?: string; setup?: string; answersKept?: string }
+    const query = request.query as { next?: string; loggedOut?: string; registered?: string; setup?: string; answersKept?: string; passwordChanged?: string }
     return reply.page('auth/login', {
       titleKey: 'login.title',
       values: { next: safeLocalPath(query.next) },
@@ -74,6 +74,8 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
       setupDone: query.setup === '1',
       // a step of the statistics form was sent after the session ended: its answers wait for this login
       answersKept: query.answersKept === '1',
+      // a password reset has just finished (src/features/password-reset)
+      passwordChanged: query.passwordChanged === '1',
       virtuEnabled,
       smsEnabled,
     })

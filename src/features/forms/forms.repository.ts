@@ -121,6 +121,8 @@ export interface OwnFormRow {
   meetingMonth: string
   meetingKind: string
   age: number
+  /** where a withdrawal of the form stands (src/features/withdrawals/): null when none was asked */
+  withdrawal: 'pending' | 'confirmed' | 'declined' | null
 }
 
 export async function listOwnForms(db: Db, submittedBy: string, limit: number, offset: number): Promise<OwnFormRow[]> {
@@ -132,6 +134,11 @@ export async function listOwnForms(db: Db, submittedBy: string, limit: number, o
       sql<string>`to_char(meeting_month, 'YYYY-MM')`.as('meetingMonth'),
       'meeting_kind as meetingKind',
       'age',
+      sql<OwnFormRow['withdrawal']>`(
+        SELECT coalesce(d.decision, 'pending') FROM form_withdrawal_requests q
+          LEFT JOIN form_withdrawal_decisions d ON d.request_id = q.id
+         WHERE q.form_id = meeting_forms.id
+         ORDER BY coalesce(d.decision = 'confirmed', false) DESC, q.requested_at DESC LIMIT 1)`.as('withdrawal'),
     ])
     .where('submitted_by', '=', submittedBy)
     .orderBy('created_at', 'desc')

@@ -1,7 +1,7 @@
 // The integrity tables: chain links, the queue of records awaiting a seal, seals and checkpoints.
 import type { Kysely, Transaction } from 'kysely'
 import { sql } from 'kysely'
-import type { Database } from '../../db/schema.js'
+import type { Database, IntegrityRecordKind } from '../../db/schema.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -9,7 +9,7 @@ type Db = Kysely<Database> | Transaction<Database>
 const CHAIN_LOCK_KEY = 7_240_002
 export const GENESIS_HASH = '0'.repeat(64)
 
-export type RecordKind = 'meeting_form' | 'activity_record'
+export type RecordKind = IntegrityRecordKind
 
 export interface ChainLink {
   seq: number
@@ -174,4 +174,24 @@ export async function findUnsealed(
   if (unqueued) return { id: unqueued.id, queued: false }
   const late = await notInChain.where('created_at', '<', filedBefore).limit(1).executeTakeFirst()
   return late ? { id: late.id, queued: true } : undefined
+}
+
+/**
+ * One withdrawal record with no link in the chain, as `findUnsealed` finds forms (their tables name
+ * the moment a record was made differently: requested_at, decided_at).
+ */
+export async function findUnsealedWithdrawal(
+  db: Kysely<Database>,
+  table: 'form_withdrawal_requests' | 'form_withdrawal_decisions',
+  filedBefore: Date,
+): Promise<{ id: string; queued: boolean } | undefined> {
+  const filedAt = sql.ref(table === 'form_withdrawal_requests' ? 'requested_at' : 'decided_at')
+  const rows = await sql<{ id: string; queued: boolean }>`
+    SELECT w.id, EXISTS (SELECT 1 FROM integrity_pending p WHERE p.record_id = w.id) AS queued
+      FROM ${sql.table(table)} w
+     WHERE NOT EXISTS (SELECT 1 FROM integrity_chain c WHERE c.record_id = w.id)
+       AND (NOT EXISTS (SELECT 1 FROM integrity_pending p WHERE p.record_id = w.id) OR ${filedAt} < ${filedBefore})
+     ORDER BY 2
+     LIMIT 1`.execute(db)
+  return rows.rows[0]
 }

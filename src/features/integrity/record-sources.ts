@@ -7,6 +7,7 @@ import { findStoredForms } from '../forms/forms.repository.js'
 import { meetingFormContent } from '../forms/stored-form.js'
 import { findUnsealed } from './chain.repository.js'
 import type { RecordSource } from './verify.service.js'
+import { withdrawalDecisionSource, withdrawalRequestSource } from '../withdrawals/withdrawal-records.js'
 
 export const meetingFormSource: RecordSource = {
   kind: 'meeting_form',
@@ -26,4 +27,4 @@ export const activityRecordSource: RecordSource = {
   findUnsealed: (db, filedBefore) => findUnsealed(db, 'activity_records', filedBefore),
 }
 
-export const recordSources: readonly RecordSource[] = [meetingFormSource, activityRecordSource]
+export const recordSources: readonly RecordSource[] = [meetingFormSource, activityRecordSource, withdrawalRequestSource, withdrawalDecisionSource]

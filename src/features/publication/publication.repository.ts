@@ -58,22 +58,35 @@ export async function insertRelease(
     .execute()
 }
 
-/** Forms of closed months, filed by the release's moment, that are in no release yet, enter this one. */
+/**
+ * Withdrawn forms (docs/disclosure.md, "Withdrawn forms"). A confirmed withdrawal leaves the form out
+ * of the exact volumes of every later release. Its answers stay only in the answer tables that
+ * were already decided when it was confirmed (answers_published): a form withdrawn before that enters
+ * no answer table, so it is left out of the atoms and answers that later decisions are made from.
+ */
+const isWithdrawn = sql`EXISTS (SELECT 1 FROM form_withdrawal_decisions w WHERE w.form_id = f.id AND w.decision = 'confirmed')`
+const answersWithdrawn = sql`EXISTS (SELECT 1 FROM form_withdrawal_decisions w WHERE w.form_id = f.id AND w.decision = 'confirmed' AND NOT w.answers_published)`
+
+/**
+ * Forms of closed months, filed by the release's moment, that are in no release yet and not
+ * withdrawn, enter this one.
+ */
 export async function assignForms(trx: Transaction<Database>, releaseId: number, throughMonth: string, madeAt: Date): Promise<number> {
   const result = await sql`
     INSERT INTO release_forms (form_id, release_id)
     SELECT f.id, ${releaseId}::integer FROM meeting_forms f
      WHERE f.meeting_month <= ${`${throughMonth}-01`}::date AND f.created_at <= ${madeAt}
-       AND NOT EXISTS (SELECT 1 FROM release_forms r WHERE r.form_id = f.id)`.execute(trx)
+       AND NOT EXISTS (SELECT 1 FROM release_forms r WHERE r.form_id = f.id) AND NOT ${isWithdrawn}`.execute(trx)
   return Number(result.numAffectedRows ?? 0)
 }
 
-/** The forms in releases, grouped into atoms. */
+/** The forms in releases, grouped into atoms (without forms withdrawn before their answers were published). */
 export async function loadAtoms(db: Db): Promise<Atom[]> {
   const rows = await sql<{ month: string; team_id: string; county: string; police: string; release_id: number; forms: string }>`
     SELECT to_char(f.meeting_month, 'YYYY-MM') AS month, f.team_id, f.wellbeing_county AS county, f.police_department AS police,
            r.release_id, count(*) AS forms
       FROM meeting_forms f JOIN release_forms r ON r.form_id = f.id
+     WHERE NOT ${answersWithdrawn}
      GROUP BY 1, 2, 3, 4, 5`.execute(db)
   return rows.rows.map((r) => ({ month: r.month, teamId: r.team_id, county: r.county, police: r.police, release: Number(r.release_id), forms: Number(r.forms) }))
 }
@@ -124,7 +137,7 @@ export async function* releasedAnswers(db: Db, dimensions: readonly Dimension[],
       SELECT f.team_id, f.wellbeing_county AS county, f.police_department AS police, r.release_id, f.record_key,
              ${sql.join([...answerColumns, ...splitColumns])}
         FROM meeting_forms f JOIN release_forms r ON r.form_id = f.id
-       WHERE f.meeting_month = ${`${month}-01`}::date`.execute(db)
+       WHERE f.meeting_month = ${`${month}-01`}::date AND NOT ${answersWithdrawn}`.execute(db)
     yield rows.rows.map((r) => ({
       month,
       teamId: r.team_id,
@@ -189,12 +202,13 @@ export async function insertTables(trx: Transaction<Database>, rows: readonly { 
   }
 }
 
-/** Snapshots the exact volumes (forms and team activity) as of a release. */
+/** Snapshots the exact volumes (forms and team activity) as of a release; withdrawn forms are left out. */
 export async function snapshotVolumes(trx: Transaction<Database>, releaseId: number, throughMonth: string, madeAt: Date): Promise<void> {
   await sql`
     INSERT INTO release_volumes (release_id, month, team_id, wellbeing_county, police_department, meeting_kind, forms)
     SELECT ${releaseId}::integer, f.meeting_month, f.team_id, f.wellbeing_county, f.police_department, f.meeting_kind, count(*)
       FROM meeting_forms f JOIN release_forms r ON r.form_id = f.id
+     WHERE NOT ${isWithdrawn}
      GROUP BY 2, 3, 4, 5, 6`.execute(trx)
   await sql`
     INSERT INTO release_activity (release_id, month, team_id, kind, age_band, records, participants)

@@ -26,6 +26,8 @@ function whereTeam(teamId: string, scope: MonthScope): RawBuilder<unknown> {
   const conditions: RawBuilder<unknown>[] = [
     sql`f.team_id = ${teamId}::uuid`,
     sql`f.meeting_month BETWEEN ${`${scope.from}-01`}::date AND ${`${scope.to}-01`}::date`,
+    // a withdrawn form leaves the team's own figures as soon as the withdrawal is confirmed
+    sql`NOT EXISTS (SELECT 1 FROM form_withdrawal_decisions w WHERE w.form_id = f.id AND w.decision = 'confirmed')`,
   ]
   if (scope.meetingKind !== null) conditions.push(sql`f.meeting_kind = ${scope.meetingKind}`)
   return sql.join(conditions, sql` AND `)

@@ -58,6 +58,8 @@ export interface SendCodeInput {
    * learns the challenge id, never the code, and the code's expiry and attempts still apply.
    */
   reuseRecent?: boolean
+  /** i18n key of the SMS text, with {code} and {minutes}: the login's own unless the code is for something else. */
+  messageKey?: string
 }
 
 export interface SentCode {
@@ -115,7 +117,7 @@ export async function sendLoginCode(deps: AppDeps, input: SendCodeInput): Promis
     return existing
   }
   try {
-    await deps.sms.send({ to: input.phone, body: translate(input.lang, 'sms.code_message', { code, minutes: 5 }) })
+    await deps.sms.send({ to: input.phone, body: translate(input.lang, input.messageKey ?? 'sms.code_message', { code, minutes: 5 }) })
   } catch {
     await withdrawChallenge(deps.db, challengeId, now)
     throw new ServiceUnavailableError(30)

@@ -1,13 +1,16 @@
-// What administrators do to accounts: approve or reject registrations, change role and team,
-// disable (ending every session of the user at once) and enable. Each change is audited.
+// What administrators do to accounts: approve or reject registrations (the role asked for, as is,
+// and the registrant is told), change role, team and profession, disable (ending every session of
+// the user at once) and enable. Each change is audited.
+import type { FastifyBaseLogger } from 'fastify'
 import type { Transaction } from 'kysely'
 import { sql } from 'kysely'
 import type { AuditEvent, Database, UserStatus } from '../../db/schema.js'
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.js'
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../errors.js'
 import { parseInput } from '../../lib/parse-input.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import { endSessionsOfUser } from '../auth/session.repository.js'
+import { sendDecisionNotice } from '../notices/decision-notices.js'
 import { findTeam } from '../teams/teams.repository.js'
 import { roleChangeSchema } from './users.schemas.js'
 import { countActiveAdmins, findUserById, setUserStatus, updateUserRoleAndTeam } from './users.repository.js'
@@ -37,11 +40,24 @@ export async function lockAdministrators(trx: Transaction<Database>): Promise<vo
   await sql`SELECT pg_advisory_xact_lock(7240003)`.execute(trx)
 }
 
-export const approveRegistration = (deps: AppDeps, actorUserId: string, userId: string) =>
-  changeStatus(deps, { actorUserId, userId, from: ['pending'], to: 'active', event: 'approval' })
+/** The decision stands whatever happens to its notice; the failure is logged without the message. */
+const noticeFailed = (log: FastifyBaseLogger) => (error: unknown) =>
+  log.error({ error: error instanceof Error ? error.name : typeof error }, 'decision notice failed')
 
-export const rejectRegistration = (deps: AppDeps, actorUserId: string, userId: string) =>
-  changeStatus(deps, { actorUserId, userId, from: ['pending'], to: 'rejected', event: 'rejection' })
+/**
+ * Approves a registration in the role it asked for (an expert with the team and profession given,
+ * a researcher with no team), then tells the registrant. The notice goes after the decision has
+ * committed: a failed send is logged and the decision stands.
+ */
+export async function approveRegistration(deps: AppDeps, log: FastifyBaseLogger, actorUserId: string, userId: string): Promise<void> {
+  await changeStatus(deps, { actorUserId, userId, from: ['pending'], to: 'active', event: 'approval' })
+  await sendDecisionNotice(deps, log, { kind: 'approval', userId, actorUserId }).catch(noticeFailed(log))
+}
+
+export async function rejectRegistration(deps: AppDeps, log: FastifyBaseLogger, actorUserId: string, userId: string): Promise<void> {
+  await changeStatus(deps, { actorUserId, userId, from: ['pending'], to: 'rejected', event: 'rejection' })
+  await sendDecisionNotice(deps, log, { kind: 'rejection', userId, actorUserId }).catch(noticeFailed(log))
+}
 
 export async function changeRoleAndTeam(deps: AppDeps, actorUserId: string, userId: string, input: unknown): Promise<void> {
   const change = parseInput(roleChangeSchema, input)
@@ -49,13 +65,22 @@ export async function changeRoleAndTeam(deps: AppDeps, actorUserId: string, user
   await deps.db.transaction().execute(async (trx) => {
     const user = await findUserById(trx, userId)
     if (!user || user.status === 'rejected') throw new NotFoundError()
-    if (change.role === 'expert' && !change.teamId) throw new ValidationError([{ field: 'teamId', code: 'team_required' }])
+    if (change.role === 'expert') {
+      const missing: FieldError[] = []
+      if (!change.teamId) missing.push({ field: 'teamId', code: 'team_required' })
+      if (!change.profession) missing.push({ field: 'profession', code: 'profession_required' })
+      if (missing.length > 0) throw new ValidationError(missing)
+    }
+    // a researcher's registration names an organisation (users_researcher_registration_has_organisation)
+    if (change.role === 'researcher' && user.status === 'pending' && !user.organisation) {
+      throw new ValidationError([{ field: 'role', code: 'decide_registration_first' }])
+    }
     if (change.teamId && !(await findTeam(trx, change.teamId))) throw new ValidationError([{ field: 'teamId', code: 'invalid_choice' }])
     await lockAdministrators(trx)
     if (user.role === 'admin' && change.role !== 'admin' && user.status === 'active' && (await countActiveAdmins(trx)) <= 1) {
       throw new ValidationError([{ field: 'role', code: 'last_admin' }])
     }
-    await updateUserRoleAndTeam(trx, userId, { role: change.role, teamId: change.teamId, now })
+    await updateUserRoleAndTeam(trx, userId, { role: change.role, teamId: change.teamId, profession: change.profession, now })
     if (user.role !== change.role) {
       await recordAudit(trx, { event: 'role_change', at: now, actorUserId, subjectUserId: userId, details: { from: user.role, to: change.role } })
       // Permissions are read from the user row on every request, but a demotion should not leave a

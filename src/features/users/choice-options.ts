@@ -2,6 +2,7 @@
 import type { Team } from '../../db/schema.js'
 import { PROFESSIONS, USER_ROLES } from '../../db/schema.js'
 import { translate, type Lang } from '../../i18n/index.js'
+import { REGISTRATION_ROLES } from './users.schemas.js'
 
 export interface SelectOption {
   value: string
@@ -14,3 +15,7 @@ export const professionOptions = (lang: Lang): SelectOption[] =>
   PROFESSIONS.map((p) => ({ value: p, label: translate(lang, `professions.${p}`) }))
 
 export const roleOptions = (lang: Lang): SelectOption[] => USER_ROLES.map((r) => ({ value: r, label: translate(lang, `roles.${r}`) }))
+
+/** The registration's role question, as radio buttons; `chosen` is the answer given. */
+export const registrationRoleOptions = (lang: Lang, chosen: unknown): (SelectOption & { checked: boolean })[] =>
+  REGISTRATION_ROLES.map((r) => ({ value: r, label: translate(lang, `registration.role_${r}`), checked: r === chosen }))

@@ -1,17 +1,22 @@
-// The registration page: anyone may ask for an account; an administrator decides.
+// The registration page: anyone may ask for an account, as an expert of an Anchor team or as a
+// researcher; an administrator decides.
 import type { FastifyInstance } from 'fastify'
-import type { Lang } from '../../i18n/index.js'
+import { translate, type Lang } from '../../i18n/index.js'
 import { renderFormWithError } from '../../plugins/views.js'
 import { listTeams } from '../teams/teams.repository.js'
-import { professionOptions, teamOptions } from './choice-options.js'
+import { professionOptions, registrationRoleOptions, teamOptions } from './choice-options.js'
 import { registerSmsUser } from './registration.service.js'
 
 export async function registrationRoutes(app: FastifyInstance): Promise<void> {
   const formData = async (lang: Lang, values: Record<string, unknown>) => ({
     titleKey: 'register.title',
     values,
+    roleOptions: registrationRoleOptions(lang, values.role),
     teamOptions: teamOptions(await listTeams(app.db)),
     professionOptions: professionOptions(lang),
+    // the error summary names the role question as the page asks it
+    fieldLabels: { role: translate(lang, 'registration.role_legend') },
+    fieldMessages: { role: translate(lang, 'registration.role_required') },
   })
 
   app.get('/register', { config: { public: true } }, async (request, reply) => {
@@ -24,7 +29,7 @@ export async function registrationRoutes(app: FastifyInstance): Promise<void> {
     // Passwords are never sent back to the browser, even on an error.
     const { password: _password, passwordConfirm: _confirm, _csrf, ...kept } = body
     try {
-      await registerSmsUser(app.deps, body, request.ip)
+      await registerSmsUser(app.deps, body, { ip: request.ip, lang: request.lang, log: request.log })
       return await reply.page('users/registered', { titleKey: 'register.received_title' })
     } catch (error) {
       return renderFormWithError(reply, 'users/register', await formData(request.lang, kept), error)

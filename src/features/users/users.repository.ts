@@ -1,6 +1,6 @@
 // User rows: registration, lookups for login, and the administrators' changes.
 import type { Kysely, Transaction } from 'kysely'
-import type { Database, NewUser, User, UserRole, UserStatus } from '../../db/schema.js'
+import type { Database, NewUser, Profession, User, UserRole, UserStatus } from '../../db/schema.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
@@ -39,6 +39,7 @@ export interface UserListRow {
   email: string
   phone: string | null
   profession: User['profession']
+  organisation: string | null
   role: UserRole
   status: UserStatus
   loginMethod: User['login_method']
@@ -57,6 +58,7 @@ export async function listUsers(db: Db, filter: { status?: UserStatus } = {}): P
       'u.email as email',
       'u.phone as phone',
       'u.profession as profession',
+      'u.organisation as organisation',
       'u.role as role',
       'u.status as status',
       'u.login_method as loginMethod',
@@ -87,11 +89,11 @@ export async function setUserStatus(
 export async function updateUserRoleAndTeam(
   db: Db,
   id: string,
-  change: { role: UserRole; teamId: string | null; now: Date },
+  change: { role: UserRole; teamId: string | null; profession: Profession | null; now: Date },
 ): Promise<void> {
   await db
     .updateTable('users')
-    .set({ role: change.role, team_id: change.teamId, updated_at: change.now })
+    .set({ role: change.role, team_id: change.teamId, profession: change.profession, updated_at: change.now })
     .where('id', '=', id)
     .execute()
 }
@@ -110,4 +112,14 @@ export async function countActiveAdmins(db: Db): Promise<number> {
 export async function hasActiveAdmin(db: Db): Promise<boolean> {
   const row = await db.selectFrom('users').select('id').where('role', '=', 'admin').where('status', '=', 'active').limit(1).executeTakeFirst()
   return row !== undefined
+}
+
+/** Registrations waiting for an administrator's decision. */
+export async function countPendingRegistrations(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
 }

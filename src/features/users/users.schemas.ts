@@ -52,17 +52,49 @@ export const passwordSchema = z
   .max(PASSWORD_MAX_LENGTH, 'too_long')
   .refine((password) => !isCommonPassword(password), 'password_common')
 
-export const registrationSchema = z.object({
+/** The organisation a researcher works for: stored free text, so screened like a name (users_organisation_text). */
+export const organisationSchema = z
+  .string('required')
+  .trim()
+  .refine(noControlCharacters, 'invalid')
+  .refine(noBidiControls, 'bidi_control')
+  .min(1, 'required')
+  .min(2, 'too_short')
+  .max(160, 'too_long')
+  .refine((text) => text.length > 160 || findPersonalData(text) === undefined, 'personal_data')
+
+/** The roles a person may ask for when registering (an administrator is never self-registered). */
+export const REGISTRATION_ROLES = ['expert', 'researcher'] as const
+export type RegistrationRole = (typeof REGISTRATION_ROLES)[number]
+
+/** What every registrant gives, whatever the role. */
+export const registrationCommonSchema = z.object({
   name: nameSchema,
   email: emailSchema,
   phone: mobileSchema,
-  teamId: teamIdSchema,
-  profession: professionSchema,
   password: passwordSchema,
   passwordConfirm: z.string('required'),
 })
 
+/**
+ * An expert of an Anchor team gives a team and a profession; a researcher gives an organisation.
+ * Fields of the other group are dropped (the page without JavaScript shows both groups).
+ */
+export const registrationSchema = z.discriminatedUnion(
+  'role',
+  [
+    registrationCommonSchema.extend({ role: z.enum(['expert']), teamId: teamIdSchema, profession: professionSchema }),
+    registrationCommonSchema.extend({ role: z.enum(['researcher']), organisation: organisationSchema }),
+  ],
+  { error: 'choose_one' },
+)
+export type RegistrationInput = z.output<typeof registrationSchema>
+
+const emptyToNull = (value: unknown) => (value === '' || value === undefined ? null : value)
+
 export const roleChangeSchema = z.object({
   role: z.enum(USER_ROLES, 'invalid_choice'),
-  teamId: z.preprocess((value) => (value === '' ? null : value), z.uuid('invalid_choice').nullable()),
+  teamId: z.preprocess(emptyToNull, z.uuid('invalid_choice').nullable()),
+  // an expert always has a profession; for others it may be left empty
+  profession: z.preprocess(emptyToNull, z.enum(PROFESSIONS, 'invalid_choice').nullable()),
 })

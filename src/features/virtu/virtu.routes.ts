@@ -8,6 +8,8 @@ import { SamlError } from '../../errors.js'
 import { SAML_RESPONSE_MAX_LENGTH } from '../../integrations/saml-envelope.js'
 import { listTeams } from '../teams/teams.repository.js'
 import { professionOptions, teamOptions } from '../users/choice-options.js'
+import { runInBackground } from '../notices/background.js'
+import { sendRegistrationsDigestIfDue } from '../notices/registrations-digest.js'
 import { pendingRegistrationSchema, type VirtuIdentity } from './virtu.schemas.js'
 import { completeVirtuLogin, registerVirtuUser, startVirtuLogin, VIRTU_ACS_PATH, virtuServiceProvider } from './virtu.service.js'
 
@@ -125,7 +127,8 @@ export async function virtuRoutes(app: FastifyInstance): Promise<void> {
     if (!identity) return reply.page('virtu/expired', { titleKey: 'virtu.expired_title' }, 400)
     const { _csrf, ...values } = (request.body ?? {}) as Record<string, unknown>
     try {
-      await registerVirtuUser(app.deps, identity, values, request.ip)
+      await registerVirtuUser(app.deps, identity, values, request.ip, request.lang)
+      runInBackground(app.deps, request.log, 'registrations digest', () => sendRegistrationsDigestIfDue(app.deps, request.log))
     } catch (error) {
       return renderFormWithError(reply, 'virtu/register', await formData(request.lang, values), error)
     }

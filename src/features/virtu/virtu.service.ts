@@ -3,6 +3,7 @@
 // active user, nothing for a pending or disabled one, a registration form for an unknown one.
 import { inflateRawSync } from 'node:zlib'
 import { translateDatabaseError } from '../../db/pg-errors.js'
+import type { UserLanguage } from '../../db/schema.js'
 import { ConflictError, SamlError, ValidationError } from '../../errors.js'
 import { SamlServiceProvider, type VerifiedAssertion } from '../../integrations/saml.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
@@ -176,7 +177,7 @@ export async function completeVirtuLogin(deps: AppDeps, samlBody: unknown, ip: s
  * whose identity comes from the assertion and whose name, e-mail, team and profession come from
  * the form. An identity or address already registered gets the same answer.
  */
-export async function registerVirtuUser(deps: AppDeps, identity: VirtuIdentity, input: unknown, ip: string): Promise<VirtuRegistrationOutcome> {
+export async function registerVirtuUser(deps: AppDeps, identity: VirtuIdentity, input: unknown, ip: string, lang: UserLanguage = 'fi'): Promise<VirtuRegistrationOutcome> {
   const parsed = virtuRegistrationSchema.safeParse(input)
   if (!parsed.success) throw new ValidationError(fieldErrorsFromZod(parsed.error.issues))
   const data = parsed.data
@@ -194,6 +195,7 @@ export async function registerVirtuUser(deps: AppDeps, identity: VirtuIdentity, 
         team_id: data.teamId,
         profession: data.profession,
         role: 'expert',
+        language: lang,
         login_method: 'virtu',
         password_hash: null,
         virtu_local_id: identity.localId,
