@@ -180,7 +180,7 @@ t.test('an administrator demoted a moment ago is refused on every administration
   const demoted = await world.login(await createRoleUser(world, 'admin'))
   const admin = await world.login(await createRoleUser(world, 'admin'))
   t.equal((await inject(world, { method: 'GET', url: '/admin/users', session: demoted })).statusCode, 200)
-  const changed = await inject(world, { method: 'POST', url: `/admin/users/${demoted.user.id}/role`, session: admin, form: { role: 'expert', teamId: world.teamId } })
+  const changed = await inject(world, { method: 'POST', url: `/admin/users/${demoted.user.id}/role`, session: admin, form: { role: 'expert', teamId: world.teamId, profession: 'police' } })
   t.equal(changed.statusCode, 303)
   const before = await dbState(world)
   const accepted: string[] = []

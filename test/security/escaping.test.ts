@@ -17,6 +17,7 @@ const PAYLOAD = `<script>alert(1)</script>"><img src=x onerror=alert(1)>'&`
 const TEAM = `Tiimi ${PAYLOAD}`
 const PERSON = `Henkilö ${PAYLOAD}`
 const TOKEN_NAME = `Avain ${PAYLOAD}`
+const ORGANISATION = `Yliopisto ${PAYLOAD}`
 const VIRTU_NAME = `Virtu ${PAYLOAD}`
 // an address with no spaces, as the users table requires
 const EMAIL = `"><script>alert(1)</script>'&@example.fi`
@@ -74,7 +75,7 @@ if (createdTeam.statusCode !== 303) throw new Error(`team not created: ${created
 const teamId = (await world.app.db.selectFrom('teams').select('id').where('name', '=', TEAM).executeTakeFirstOrThrow()).id
 
 const registrant = await world.visitor()
-const registration = await post('/register', { name: PERSON, email: 'henkilo@example.fi', phone: '040 111 2233', teamId, profession: 'police', password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD }, registrant)
+const registration = await post('/register', { name: PERSON, email: 'henkilo@example.fi', phone: '040 111 2233', role: 'expert', teamId, profession: 'police', password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD }, registrant)
 if (registration.statusCode !== 200) throw new Error(`registration failed: ${registration.statusCode}`)
 const personRow = await world.app.db.selectFrom('users').select(['id', 'phone']).where('email', '=', 'henkilo@example.fi').executeTakeFirstOrThrow()
 const pendingRegistrations = await get('/admin/registrations')
@@ -92,6 +93,14 @@ await makeRelease(world.app.deps, { now: world.clock.now(), madeBy: null })
 
 // no form takes an address like this one; it stands for data from elsewhere (VIRTU, an older version)
 await createUser(world.app.db, { email: EMAIL, teamId, name: 'Osoite Käyttäjä' })
+
+// a researcher's registration names an organisation instead of a team
+const researcherRegistration = await post('/register', { name: 'Tutkija Tuuli', email: 'tuuli@example.fi', phone: '040 111 2234', role: 'researcher', organisation: ORGANISATION, password: TEST_PASSWORD, passwordConfirm: TEST_PASSWORD }, await world.visitor())
+if (researcherRegistration.statusCode !== 200) throw new Error(`researcher registration failed: ${researcherRegistration.statusCode}`)
+// the person asks to withdraw their form: the administrators' page names the team and the person
+const filedId = (filed.json() as { id: string }).id
+const withdrawal = await post(`/forms/${filedId}/withdraw`, { reason: 'duplicate' }, personSession)
+if (withdrawal.statusCode !== 303) throw new Error(`withdrawal not requested: ${withdrawal.statusCode}`)
 
 const tokenPage = await post('/account/tokens', { name: TOKEN_NAME, days: '30' })
 if (tokenPage.statusCode !== 200) throw new Error(`token not created: ${tokenPage.statusCode}`)
@@ -166,9 +175,21 @@ t.test('names and e-mail addresses of people are escaped wherever they are shown
   assertShownEscaped(t, virtu, EMAIL, 'the VIRTU registration form')
 })
 
+t.test('organisations, and the names on withdrawal requests, are escaped wherever they are shown', async (t) => {
+  assertShownEscaped(t, await get('/admin/registrations'), ORGANISATION, 'the pending registrations')
+  const withdrawals = await get('/admin/withdrawals')
+  t.equal(withdrawals.statusCode, 200)
+  assertShownEscaped(t, withdrawals, TEAM, 'the withdrawal requests: the team')
+  assertShownEscaped(t, withdrawals, PERSON, 'the withdrawal requests: who asked')
+  const request = await get(`/forms/${filedId}/withdraw`, personSession)
+  t.equal(request.statusCode, 200)
+  assertNoMarkup(t, request, 'the withdrawal page')
+})
+
 t.test('API token names are escaped wherever they are shown', async (t) => {
   assertShownEscaped(t, tokenPage, TOKEN_NAME, 'the page that shows the new token')
-  for (const url of ['/account/tokens', '/admin/tokens']) {
+  // the audit log names the token in words
+  for (const url of ['/account/tokens', '/admin/tokens', '/admin/audit']) {
     const response = await get(url)
     t.equal(response.statusCode, 200, url)
     assertShownEscaped(t, response, TOKEN_NAME, url)

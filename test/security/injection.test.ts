@@ -162,7 +162,7 @@ t.test('token names and registration names with metacharacters are stored byte f
       method: 'POST',
       url: '/register',
       session: visitor,
-      form: { name, email, phone: `040 555 ${String(1000 + i)}`, teamId: world.teamId, profession: 'police', password: 'correct horse battery staple', passwordConfirm: 'correct horse battery staple' },
+      form: { name, email, phone: `040 555 ${String(1000 + i)}`, role: 'expert', teamId: world.teamId, profession: 'police', password: 'correct horse battery staple', passwordConfirm: 'correct horse battery staple' },
     })
     t.equal(registered.statusCode, 200, `registration ${name}`)
     const user = await world.app.db.selectFrom('users').select(['name', 'status']).where('email', '=', email).executeTakeFirst()

@@ -14,7 +14,7 @@ t.test('listed passwords and their trivial variants are common; passphrases are 
 })
 
 t.test('registration refuses a common password with its own reason, in every language', async (t) => {
-  const result = registrationSchema.safeParse({ name: 'Ville', email: 'v@example.fi', phone: '0401234567', teamId: crypto.randomUUID(), profession: 'police', password: 'passwordpassword', passwordConfirm: 'passwordpassword' })
+  const result = registrationSchema.safeParse({ name: 'Ville', email: 'v@example.fi', phone: '0401234567', role: 'expert', teamId: crypto.randomUUID(), profession: 'police', password: 'passwordpassword', passwordConfirm: 'passwordpassword' })
   t.notOk(result.success)
   t.same(result.error?.issues.filter((i) => i.path[0] === 'password').map((i) => i.message), ['password_common'])
   for (const lang of ['fi', 'sv', 'en'] as const) t.match(translate(lang, 'validation.password_common'), 'NIST SP 800-63B', lang)

@@ -59,6 +59,7 @@ export async function registerExpert(page: Page, expert: Expert, teamName: strin
   await page.fill('#field-name', expert.name)
   await page.fill('#field-email', expert.email)
   await page.fill('#field-phone', expert.phone)
+  await page.locator('#field-role-expert').check()
   await page.locator('#field-teamId').selectOption({ label: teamName })
   await page.locator('#field-profession').selectOption(expert.profession)
   await page.fill('#field-password', expert.password)

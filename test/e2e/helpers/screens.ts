@@ -76,6 +76,21 @@ async function listScreens({ admin, expert }: People): Promise<Screen[]> {
   return [
     byVisitor('login', '/login'),
     byVisitor('register', '/register'),
+    byVisitor('accessibility', '/accessibility'),
+    byVisitor('privacy', '/privacy'),
+    byVisitor('help', '/help'),
+    byVisitor('password-forgot', '/password/forgot'),
+    {
+      label: 'password-forgot-sent',
+      who: 'visitor',
+      open: async (page) => {
+        await page.goto('/password/forgot')
+        await page.fill('#field-email', 'ei.ketaan@example.fi')
+        await Promise.all([page.waitForLoadState(), page.locator('#field-email').press('Enter')])
+        await page.locator('main h1').waitFor()
+      },
+    },
+    byVisitor('password-link-dead', '/password/reset?token=not-a-link'),
     byAdmin('start', '/'),
     byAdmin('reports-overview', '/reports'),
     byAdmin('reports-overview-released', `/reports?period=${LAST_YEAR}&area=county:08`),
@@ -97,6 +112,9 @@ async function listScreens({ admin, expert }: People): Promise<Screen[]> {
     byAdmin('admin-team', teamPath!),
     byAdmin('admin-team-new', '/admin/teams/new'),
     byAdmin('admin-audit', '/admin/audit'),
+    byAdmin('admin-audit-filtered', '/admin/audit?event=login_success'),
+    byAdmin('admin-audit-invalid', '/admin/audit?from=2026-13-01'),
+    byAdmin('admin-withdrawals', '/admin/withdrawals'),
     byAdmin('admin-integrity', '/admin/integrity'),
     byAdmin('admin-tokens', '/admin/tokens'),
     byAdmin('account-tokens', '/account/tokens'),
@@ -130,6 +148,7 @@ async function listScreens({ admin, expert }: People): Promise<Screen[]> {
     byExpert('forms', '/forms'),
     byExpert('form', formPath!),
     byExpert('form-receipt', `${formPath!}/receipt`),
+    byExpert('form-withdraw', `${formPath!}/withdraw`),
     byExpert('activity', '/activity'),
     byExpert('reports-own-team', `/reports?area=team:${session.user.teamId}`),
     byExpert('reports-own-team-question', `/reports/questions/meetingTopics?area=team:${session.user.teamId}`),
