@@ -144,7 +144,7 @@ t.test('an expert who forgot their password resets it with the e-mail link and t
   t.match(await person.locator('main .notice').textContent(), tr('fi', 'reset.password_changed'))
 
   await expert.goto('/')
-  t.equal(await pathOf(expert), '/login', 'every session of the account has ended')
+  t.equal(new URL(expert.url()).pathname, '/login', 'every session of the account has ended')
   const told = await server.emailsTo(EXPERT.email)
   t.equal(told.length, emailsBefore + 2, 'the link and then a note that the password was changed')
 
