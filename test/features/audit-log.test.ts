@@ -90,6 +90,11 @@ t.test('the log reads in words: events, people, token and team names, roles, and
   await admin.get(`/admin/users/${expert.id}`)
   t.equal((await admin.post(`/admin/users/${expert.id}/role`, { role: 'admin', teamId: otherTeam })).statusCode, 303)
   await app.db.insertInto('audit_log').values({ occurred_at: new Date(), event: 'notice_sent', details: JSON.stringify({ sessionsEnded: 2, reused: true, brandNewThing: 'abc', channel: 'email' }) }).execute()
+  await app.db.insertInto('audit_log').values({ occurred_at: new Date(), event: 'notice_sent', details: JSON.stringify({ kind: 'approval', channel: 'sms' }) }).execute()
+  await app.db.insertInto('audit_log').values({ occurred_at: new Date(), event: 'password_reset_requested', details: JSON.stringify({ outcome: 'no_account' }) }).execute()
+  await app.db.insertInto('audit_log').values({ occurred_at: new Date(), event: 'registration', details: JSON.stringify({ method: 'sms', role: 'researcher' }) }).execute()
+  const formId = '4cdfe82c-1111-4222-8333-444455556666'
+  await app.db.insertInto('audit_log').values({ occurred_at: new Date(), event: 'form_withdrawal_confirmed', details: JSON.stringify({ form: formId, reason: 'duplicate', answers_published: false }) }).execute()
 
   const page = (await admin.get('/admin/audit')).body
   for (const event of ['token_created', 'token_used', 'token_revoked', 'role_change', 'team_change', 'notice_sent']) {
@@ -104,6 +109,13 @@ t.test('the log reads in words: events, people, token and team names, roles, and
   t.match(page, '<span class="audit-details__label">Same code sent again:</span> yes</li>')
   t.match(page, '<span class="audit-details__label">Channel:</span> e-mail</li>')
   t.match(page, '<span class="audit-details__label">Brand new thing:</span> abc</li>', 'an unknown detail is still shown, readably')
+  t.match(page, '<span class="audit-details__label">Kind:</span> approval</li>', 'the kind of notice')
+  t.match(page, '<span class="audit-details__label">Outcome:</span> no account with this address, nothing sent</li>', 'what became of a reset request')
+  t.match(page, '<span class="audit-details__label">Role:</span> Researcher</li>', 'the role asked for')
+  t.match(page, '<span class="audit-details__label">Form reference:</span> 4CDFE82C</li>', 'a form by its reference')
+  t.notMatch(page, formId, 'never the form id')
+  t.match(page, `<span class="audit-details__label">Reason:</span> ${translate('en', 'withdrawals.reasons.duplicate')}</li>`, 'the reason for a withdrawal')
+  t.match(page, '<span class="audit-details__label">Answers already published:</span> no</li>')
   t.match(page, '<td>127.0.0.1</td>', 'the address is shown')
 
   await admin.get('/language/fi?next=/')

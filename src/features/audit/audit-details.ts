@@ -3,6 +3,7 @@
 // still shown, as a readable label and its value, so nothing recorded is ever hidden.
 import { AUDIT_EVENTS, type AuditEvent } from '../../db/schema.js'
 import { hasKey, translate, type Lang } from '../../i18n/index.js'
+import { referenceOf } from '../forms/form-reference.js'
 
 /** Names of the things details refer to by id. */
 export interface DetailNames {
@@ -20,7 +21,7 @@ export interface DetailInWords {
   readonly userId?: string
 }
 
-type ValueKind = 'token' | 'team' | 'user' | 'area' | 'role' | 'method' | 'event' | 'code' | 'number' | 'release' | 'text'
+type ValueKind = 'token' | 'team' | 'user' | 'area' | 'role' | 'method' | 'event' | 'code' | 'number' | 'release' | 'form' | 'withdrawal_reason' | 'text'
 
 /** How each known detail key is read; a key not listed is shown as its value's text. */
 const KEY_KINDS: Readonly<Record<string, ValueKind>> = {
@@ -46,12 +47,19 @@ const KEY_KINDS: Readonly<Record<string, ValueKind>> = {
   minutes: 'number',
   rows: 'number',
   sessionsEnded: 'number',
+  role: 'role',
+  outcome: 'code',
+  form: 'form',
+  request: 'form',
 }
 
 /** The same key means different things in different events: `from` and `to` of a change. */
 const EVENT_KEY_KINDS: Partial<Record<AuditEvent, Readonly<Record<string, ValueKind>>>> = {
   role_change: { from: 'role', to: 'role' },
   team_change: { from: 'team', to: 'team' },
+  form_withdrawal_requested: { reason: 'withdrawal_reason' },
+  form_withdrawal_confirmed: { reason: 'withdrawal_reason' },
+  form_withdrawal_declined: { reason: 'withdrawal_reason' },
 }
 
 /** The ids inside details that need a name looked up. */
@@ -119,6 +127,10 @@ function textOf(lang: Lang, key: string, kind: ValueKind, value: unknown, names:
       return { text: /^-?\d+$/.test(value) ? new Intl.NumberFormat(LOCALES[lang]).format(Number(value)) : value }
     case 'release':
       return { text: translate(lang, 'audit_log.release_number', { number: value }) }
+    case 'form':
+      return { text: referenceOf(value) }
+    case 'withdrawal_reason':
+      return { text: known(`withdrawals.reasons.${value}`) }
     case 'text':
       return { text: value }
   }

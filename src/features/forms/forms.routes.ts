@@ -20,6 +20,7 @@ import { errorsOnStep, firstStepWithErrors, isStep, neighbours, questionsOnStep,
 import { buildFormView, describeAnswers, errorMessage, monthLabel, parseFormAnswers } from './form-view.js'
 import { countOwnForms, findByIdempotencyKey, findStoredForms, listOwnForms } from './forms.repository.js'
 import { assertMayFileForms, submitMeetingForm, validateSubmission } from './forms.service.js'
+import { referenceOf } from './form-reference.js'
 
 const filers = { roles: ['expert', 'admin'] as const }
 const PAGE_SIZE = 50
@@ -248,9 +249,4 @@ export async function formsRoutes(app: FastifyInstance): Promise<void> {
       mayFile: actor.role !== 'researcher' && actor.teamId !== null,
     })
   })
-}
-
-/** A short reference people can read out on the phone: the first eight characters of the id. */
-export function referenceOf(id: string): string {
-  return id.replace(/-/g, '').slice(0, 8).toUpperCase()
 }

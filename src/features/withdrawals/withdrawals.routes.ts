@@ -6,7 +6,7 @@ import { NotFoundError } from '../../errors.js'
 import { translate, type Lang } from '../../i18n/index.js'
 import { renderFormWithError } from '../../plugins/views.js'
 import { monthLabel } from '../forms/form-view.js'
-import { referenceOf } from '../forms/forms.routes.js'
+import { referenceOf } from '../forms/form-reference.js'
 import type { StoredMeetingForm } from '../forms/stored-form.js'
 import { formIdParams, requestIdParams, type DecisionAction } from './withdrawals.schemas.js'
 import {
