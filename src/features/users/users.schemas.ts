@@ -10,16 +10,24 @@ import { noBidiControls, noControlCharacters } from '../../lib/text-rules.js'
 
 export { noControlCharacters }
 
-/** A name could describe a young person as well as the expert: an identity code, phone or e-mail address in it is refused. */
-export const nameSchema = z
-  .string('required')
-  .trim()
-  .refine(noControlCharacters, 'invalid')
-  .refine(noBidiControls, 'bidi_control')
-  .min(1, 'required')
-  .min(2, 'too_short')
-  .max(120, 'too_long')
-  .refine((name) => name.length > 120 || findPersonalData(name) === undefined, 'personal_data')
+/**
+ * Free text stored about a user (a name, an organisation): printable, at least two characters, and
+ * screened, since it could describe a young person as well: an identity code, phone or e-mail
+ * address in it is refused.
+ */
+function screenedTextSchema(maxLength: number) {
+  return z
+    .string('required')
+    .trim()
+    .refine(noControlCharacters, 'invalid')
+    .refine(noBidiControls, 'bidi_control')
+    .min(1, 'required')
+    .min(2, 'too_short')
+    .max(maxLength, 'too_long')
+    .refine((text) => text.length > maxLength || findPersonalData(text) === undefined, 'personal_data')
+}
+
+export const nameSchema = screenedTextSchema(120)
 
 export const emailSchema = z
   .string('required')
@@ -53,15 +61,7 @@ export const passwordSchema = z
   .refine((password) => !isCommonPassword(password), 'password_common')
 
 /** The organisation a researcher works for: stored free text, so screened like a name (users_organisation_text). */
-export const organisationSchema = z
-  .string('required')
-  .trim()
-  .refine(noControlCharacters, 'invalid')
-  .refine(noBidiControls, 'bidi_control')
-  .min(1, 'required')
-  .min(2, 'too_short')
-  .max(160, 'too_long')
-  .refine((text) => text.length > 160 || findPersonalData(text) === undefined, 'personal_data')
+export const organisationSchema = screenedTextSchema(160)
 
 /** The roles a person may ask for when registering (an administrator is never self-registered). */
 export const REGISTRATION_ROLES = ['expert', 'researcher'] as const
