@@ -2,7 +2,8 @@
 // click from every kind of page; an expert who forgot their password resets it with the e-mail link
 // and the SMS code, every session of theirs ends and the new password logs in; a link used once is
 // dead; a form filed twice is withdrawn by its filer, confirmed by an administrator and leaves the
-// team's own figures at once. axe-core checks every page on the way.
+// team's own figures at once; the token page is in the navigation and its Copy button copies the
+// new token. axe-core checks every page on the way.
 // Run with `npx tap --jobs=1 --timeout=300 test/e2e/accounts.test.ts` (Chromium at /usr/bin/chromium).
 import t from 'tap'
 import type { Browser, Page } from 'playwright-core'
@@ -219,5 +220,24 @@ t.test('a form filed twice is withdrawn: asked by the filer, confirmed by an adm
   t.match(await expert.locator('main table').textContent(), tr('fi', 'withdrawals.list_confirmed'), 'the list marks it withdrawn')
   await expert.goto(`${duplicate}/withdraw`)
   t.equal(await expert.locator('#withdrawal-request').count(), 0, 'it cannot be asked again')
+  expectNoConsoleErrors(t)
+})
+
+t.test('the token page is in the navigation, and a new token is copied with one button', async (t) => {
+  await admin.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl })
+  await admin.goto('/')
+  await admin.locator('nav.main-nav').getByRole('link', { name: tr('fi', 'tokens_ui.nav'), exact: true }).click()
+  await admin.waitForURL('**/account/tokens')
+  t.equal(await h1(admin), tr('fi', 'tokens.title'))
+  await admin.fill('#field-name', 'Kuntaraportti')
+  await admin.fill('#field-days', '30')
+  await admin.locator('#field-days').press('Enter')
+  await admin.locator('#new-token').waitFor()
+  const token = await admin.locator('#new-token').inputValue()
+  t.ok(token.length >= 32, 'the token is shown once')
+  await admin.getByRole('button', { name: tr('fi', 'tokens_ui.copy') }).click()
+  await admin.locator('#token-copy-status', { hasText: tr('fi', 'tokens_ui.copied') }).waitFor()
+  t.equal(await admin.evaluate(() => navigator.clipboard.readText()), token, 'the clipboard holds the token')
+  await expectNoAxeViolations(admin, t, 'token created')
   expectNoConsoleErrors(t)
 })

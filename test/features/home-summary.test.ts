@@ -66,6 +66,7 @@ t.test('the form card is only for those who may file; an administrator sees the 
   const expertBody = (await (await loginAs(app, sms, expert)).get('/')).body
   t.match(expertBody, formCard, 'an expert with a team has the form card')
   t.match(expertBody, 'href="/forms/new"')
+  t.match(expertBody, '<li><a href="/forms">', 'and the forms in the navigation')
   t.notMatch(expertBody, 'Registrations waiting', 'only administrators see registrations')
 
   clock.advance(61_000)
@@ -73,6 +74,7 @@ t.test('the form card is only for those who may file; an administrator sees the 
   const researcherBody = (await (await loginAs(app, sms, researcher)).get('/')).body
   t.notMatch(researcherBody, formCard, 'a researcher has no form card')
   t.notMatch(researcherBody, 'href="/forms/new"')
+  t.notMatch(researcherBody, 'href="/forms"', 'nor the forms in the navigation')
   t.notMatch(researcherBody, /Your team(?:'|&#x27;)s figures/)
   t.match(researcherBody, 'href="/reports"', 'but reports')
   t.match(researcherBody, 'href="/account/tokens"', 'and tokens')
@@ -84,6 +86,7 @@ t.test('the form card is only for those who may file; an administrator sees the 
   const noneWaiting = (await adminBrowser.get('/')).body
   t.notMatch(noneWaiting, 'Registrations waiting', 'no card while nothing waits')
   t.notMatch(noneWaiting, formCard, 'an administrator without a team has no form card')
+  t.notMatch(noneWaiting, 'href="/forms"', 'nor the forms in the navigation')
   t.notMatch(noneWaiting, /Your team(?:'|&#x27;)s figures/)
   t.match(noneWaiting, 'href="/reports"')
   t.match(noneWaiting, 'href="/account/tokens"')
