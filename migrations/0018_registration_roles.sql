@@ -13,11 +13,23 @@ ALTER TABLE users ADD COLUMN admins_notified_at timestamptz;
 ALTER TABLE users ALTER COLUMN profession DROP NOT NULL;
 ALTER TABLE users ADD CONSTRAINT users_expert_has_profession CHECK (role <> 'expert' OR profession IS NOT NULL);
 
--- A researcher's registration names the organisation the researcher works for. Accounts made
--- researchers by an administrator before this migration have none, so rows already there are not
--- checked (NOT VALID); every row written from now on is.
+-- A researcher's registration names the organisation the researcher works for. Before this
+-- migration every registration was an expert's (with a team and a profession), and only an
+-- administrator could make a pending one a researcher's; such a registration goes back to the
+-- expert's registration it was when it still names its team, so the administrator decides it as it
+-- was made. Any other (no team left) is closed as rejected: the person can register again.
+UPDATE users SET role = 'expert'
+  WHERE role = 'researcher' AND status = 'pending' AND organisation IS NULL AND team_id IS NOT NULL AND profession IS NOT NULL;
+UPDATE users SET status = 'rejected'
+  WHERE role = 'researcher' AND status = 'pending' AND organisation IS NULL;
 ALTER TABLE users ADD CONSTRAINT users_researcher_registration_has_organisation
-  CHECK (role <> 'researcher' OR status <> 'pending' OR organisation IS NOT NULL) NOT VALID;
+  CHECK (role <> 'researcher' OR status <> 'pending' OR organisation IS NOT NULL);
+
+-- A researcher belongs to no team: a team's members see its figures exactly and at once, which is
+-- for those who file its forms. Researchers registered before this migration chose a team; it is
+-- dropped.
+UPDATE users SET team_id = NULL WHERE role = 'researcher' AND team_id IS NOT NULL;
+ALTER TABLE users ADD CONSTRAINT users_researcher_has_no_team CHECK (role <> 'researcher' OR team_id IS NULL);
 
 -- The digest check looks for pending registrations that no digest has mentioned yet.
 CREATE INDEX users_pending_not_notified ON users (created_at) WHERE status = 'pending' AND admins_notified_at IS NULL;

@@ -276,6 +276,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       if (e.SMS_OUTBOX_FILE) problems.push('SMS_OUTBOX_FILE must not be set in production (it writes one-time codes to a file)')
     }
   }
+  const publicUrlProblem = e.PUBLIC_URL === undefined ? undefined : publicUrlProblemOf(e.PUBLIC_URL, production)
+  if (publicUrlProblem) problems.push(publicUrlProblem)
   if (production) {
     if (!e.SMTP_HOST) problems.push('SMTP_HOST is required (password reset links and notices are sent by e-mail)')
     if (!e.MAIL_FROM) problems.push('MAIL_FROM is required (the sender address of the service\'s e-mail)')
@@ -405,6 +407,28 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 export function browserHost(host: string): string {
   if (['127.0.0.1', '0.0.0.0', '::', '::1', '', 'localhost'].includes(host)) return 'localhost'
   return host.includes(':') ? `[${host}]` : host
+}
+
+/**
+ * What is wrong with PUBLIC_URL, if anything: links in e-mails (a password reset link carries its
+ * secret) are built on it, so it is an absolute http(s) address with nothing after the path, and in
+ * production https, except for a local trial on this machine.
+ */
+function publicUrlProblemOf(value: string, production: boolean): string | undefined {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    return 'PUBLIC_URL must be an absolute address, such as https://ankkuri.example.fi'
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username || url.password) {
+    return 'PUBLIC_URL must be an http or https address without a query, fragment or credentials'
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+  if (production && url.protocol !== 'https:' && !local) {
+    return 'PUBLIC_URL must start with https:// in production (links sent by e-mail carry secrets); only a local trial on localhost may use http'
+  }
+  return undefined
 }
 
 /** The address users reach a server at: PUBLIC_URL, or the host and the port it really listens on (PORT=0). */

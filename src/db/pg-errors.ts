@@ -48,6 +48,13 @@ function fieldOfConstraint(constraint: string | undefined, column: string | unde
 }
 
 /** Returns the AppError for a database error, or undefined when it is not one we know. */
+/** The constraint (or the trigger's named rule) a unique violation broke; undefined for any other error. */
+export function uniqueViolationOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const e = error as PgLikeError
+  return e.code === '23505' && typeof e.constraint === 'string' ? e.constraint : undefined
+}
+
 export function translateDatabaseError(error: unknown): AppError | undefined {
   if (!(error instanceof Error)) return undefined
   const e = error as Error & PgLikeError

@@ -42,6 +42,10 @@ t.test('the audit log filters by event, person and dates', async (t) => {
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Helsinki' }).format(clock.now())
   t.match((await admin.get(`/admin/audit?from=${today}&to=${today}&event=codebook_exported`)).body, 'Codebook exported')
   t.match((await admin.get('/admin/audit?to=2020-01-01')).body, 'No entries match.')
+  // the day the clocks go back is 25 hours long: its last hour (23.30 Finnish time, 21.30 UTC) is in it
+  await app.db.insertInto('audit_log').values({ occurred_at: new Date('2026-10-25T21:30:00Z'), event: 'team_updated', details: JSON.stringify({}) }).execute()
+  t.match((await admin.get('/admin/audit?event=team_updated&to=2026-10-25')).body, translate('en', 'audit_events.team_updated'), 'to= includes the whole long day')
+  t.match((await admin.get('/admin/audit?event=team_updated&from=2026-10-26')).body, 'No entries match.', 'and from= the next day starts after it')
 
   const bad = await admin.get('/admin/audit?from=yesterday&event=nonsense')
   t.equal(bad.statusCode, 400)
@@ -187,6 +191,8 @@ t.test('administrators download the log as CSV with the same filters; the downlo
   t.match(lines[1], `,${sly.id},"'=HYPERLINK(""http://evil.example"",""x"")",`, 'a formula-like name is neutralised')
   t.match(lines[1], 'API token: @SUM(1+1)', 'the token by name')
   t.match(lines[1], ',127.0.0.1,')
+  const tokenId = (await app.db.selectFrom('api_tokens').select('id').executeTakeFirstOrThrow()).id
+  t.ok(lines[1]!.endsWith('}"') && lines[1]!.includes(`""token"":""${tokenId}""`), 'the details as recorded, with whole ids, in the last column')
 
   const everything = await admin.get('/admin/audit.csv')
   t.ok(everything.body.includes(',login_success,') && everything.body.includes(',token_created,'), 'without a filter: every event')

@@ -6,6 +6,8 @@ import t, { type Test } from 'tap'
 import { buildTestApp, type TestApp } from '../fixtures/app.js'
 import { TestBrowser } from '../fixtures/browser.js'
 import { createUser, loginAs, TEST_PASSWORD, type TestUser } from '../fixtures/factories.js'
+import { insertReset } from '../../src/features/password-reset/password-reset.repository.js'
+import { hashResetToken, newResetToken } from '../../src/features/password-reset/reset-token.js'
 
 // Each case builds its own app and database, and a request for a link takes a fixed minimum time.
 t.setTimeout(300_000)
@@ -146,7 +148,7 @@ t.test('a user who forgot the password resets it with the e-mail link and the SM
   const reset = await auditOf(world, 'password_reset')
   t.equal(reset.length, 1)
   t.equal(reset[0]?.subject_user_id, user.id)
-  t.same(reset[0]?.details, { sessionsEnded: 1 })
+  t.same(reset[0]?.details, { sessionsEnded: 1, tokensRevoked: 0 })
 
   const reused = await new TestBrowser(app).get(path)
   t.equal(reused.statusCode, 410, 'the link works once')
@@ -441,3 +443,53 @@ t.test('the steps cannot be skipped: no code page without the button, no new pas
   )
 })
 
+
+t.test('a reset revokes the account\'s API keys: a key made by whoever held the account stops working', async (t) => {
+  const world = await buildTestApp(t)
+  const researcher = await createUser(world.app.db, { role: 'researcher', teamId: null })
+  const session = await loginAs(world.app, world.sms, researcher)
+  await session.get('/account/tokens')
+  const created = await session.post('/account/tokens', { name: 'R analysis', days: '30' })
+  const token = /id="new-token" type="text" readonly value="([^"]+)"/.exec(created.body)?.[1] ?? ''
+  const read = () => world.app.inject({ method: 'GET', url: '/api/v1/codebook?format=json', headers: { authorization: `Bearer ${token}` } })
+  t.equal((await read()).statusCode, 200, 'the key works before the reset')
+
+  const browser = await reachNewPasswordPage(t, world, researcher)
+  t.equal((await browser.post('/password/reset/new', { password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD })).statusCode, 303)
+  t.equal((await read()).statusCode, 401, 'and not after it')
+  const [revoked] = await world.app.db.selectFrom('api_tokens').select(['revoked_at', 'revoked_by']).execute()
+  t.ok(revoked?.revoked_at, 'the key is marked revoked')
+  t.equal(revoked?.revoked_by, researcher.id)
+  t.same((await auditOf(world, 'password_reset'))[0]?.details, { sessionsEnded: 1, tokensRevoked: 1 })
+  t.match(world.email.to(researcher.email).at(-1)?.text, /API keys, if you had any, were revoked/)
+})
+
+t.test('disabling an account kills its reset link for good, even when the account is enabled again', async (t) => {
+  const world = await buildTestApp(t)
+  const user = await createUser(world.app.db)
+  const admin = await loginAs(world.app, world.sms, await createUser(world.app.db, { role: 'admin' }))
+  await askForLink(new TestBrowser(world.app), user.email)
+  const path = emailedLinkPath(world.email, user.email)
+  t.equal((await new TestBrowser(world.app).get(path)).statusCode, 200, 'the link works')
+  await admin.get(`/admin/users/${user.id}`)
+  t.equal((await admin.post(`/admin/users/${user.id}/disable`)).statusCode, 303)
+  t.equal((await new TestBrowser(world.app).get(path)).statusCode, 410, 'dead while the account is disabled')
+  t.equal((await admin.post(`/admin/users/${user.id}/enable`)).statusCode, 303)
+  t.equal((await new TestBrowser(world.app).get(path)).statusCode, 410, 'and still dead after it is enabled again')
+})
+
+t.test('with SMS login off a password opens nothing: no link is sent, and a link sent before no longer works', async (t) => {
+  const world = await buildTestApp(t, { env: { SMS_LOGIN_ENABLED: 'false' } })
+  const user = await createUser(world.app.db)
+  const asked = await askForLink(new TestBrowser(world.app), user.email)
+  t.equal(asked.statusCode, 200)
+  t.match(asked.body, SAME_ANSWER, 'the same answer as always')
+  t.same(world.email.to(user.email), [], 'but no e-mail')
+  t.same((await auditOf(world, 'password_reset_requested')).map((row) => row.details), [{ outcome: 'not_active' }])
+
+  // a link made while SMS login was still on
+  const token = newResetToken()
+  const now = world.clock.now()
+  await insertReset(world.app.db, { userId: user.id, tokenHash: hashResetToken(token), now, expiresAt: new Date(now.getTime() + 30 * 60_000) })
+  t.equal((await new TestBrowser(world.app).get(`/password/reset?token=${token}`)).statusCode, 410, 'a link from before SMS login was turned off is dead')
+})

@@ -11,6 +11,7 @@ import { buildTestApp, type TestApp } from '../fixtures/app.js'
 import { createTeam, createUser, loginAs, type TestUser } from '../fixtures/factories.js'
 import { actorOf, fileForms } from '../fixtures/reports.js'
 import { verifyApp } from '../fixtures/integrity.js'
+import { uniqueViolationOf } from '../../src/db/pg-errors.js'
 
 const setDate = (test: TestApp, iso: string) => test.clock.advance(-test.clock.now().getTime() + Date.parse(iso))
 
@@ -277,6 +278,13 @@ t.test('withdrawal records are append-only, the database keeps the rules, and th
     { message: /already has an open or confirmed withdrawal/ },
     'a second open request is refused by the database',
   )
+  // named, so that a request that loses such a race is answered as "already asked" (requestWithdrawal)
+  const secondOpen = await app.db
+    .insertInto('form_withdrawal_requests')
+    .values({ id: crypto.randomUUID(), form_id: second!, reason: 'test', requested_by: admin.id, requested_at: now })
+    .execute()
+    .catch((error: unknown) => error)
+  t.equal(uniqueViolationOf(secondOpen), 'form_withdrawal_requests_one_open', 'the refusal names its rule')
   await t.rejects(
     app.db.insertInto('form_withdrawal_requests').values({ id: crypto.randomUUID(), form_id: first!, reason: 'test', requested_by: admin.id, requested_at: now }).execute(),
     { message: /already has an open or confirmed withdrawal/ },

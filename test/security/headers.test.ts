@@ -178,7 +178,7 @@ t.test('in production HSTS is on whatever the public address says', async (t) =>
       VIRTU_SP_PRIVATE_KEY: SP_KEY,
       VIRTU_SP_CERT: SP_CERT,
       NODE_ENV: 'production',
-      PUBLIC_URL: 'http://ankkuri.internal',
+      PUBLIC_URL: 'http://localhost:3000',
       DATABASE_URL: 'postgres://unused.invalid/anchor',
       SMS_LOGIN_ENABLED: 'false',
       ...TEST_PRODUCTION_SERVICE_ENV,

@@ -1,6 +1,7 @@
 // Settings: safe defaults for development, and production refuses to start without real ones.
 import t from 'tap'
 import { ConfigError, loadConfig, serviceUrl } from '../../src/config.js'
+import { createSmsSender } from '../../src/integrations/sms/index.js'
 import { TEST_INTEGRITY_ENV, TEST_PRODUCTION_SERVICE_ENV } from '../fixtures/app.js'
 
 t.test('development needs no settings', async (t) => {
@@ -117,4 +118,38 @@ t.test('outside production the operator details are marked examples and e-mail g
   t.equal(config.email.smtp, undefined)
   t.equal(config.passwordResetLifetimeMs, 30 * 60_000)
   t.throws(() => loadConfig({ PASSWORD_RESET_MINUTES: '600' }), /PASSWORD_RESET_MINUTES/)
+})
+
+t.test('PUBLIC_URL is an absolute http(s) address, and https in production except on localhost', async (t) => {
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://db/anchor',
+    SESSION_SECRET: 's'.repeat(40),
+    SMS_LOGIN_ENABLED: 'false',
+    ...TEST_INTEGRITY_ENV,
+    ...TEST_PRODUCTION_SERVICE_ENV,
+  }
+  t.equal(loadConfig({ ...production, PUBLIC_URL: 'https://ankkuri.example.fi' }).publicUrl, 'https://ankkuri.example.fi')
+  t.equal(loadConfig({ ...production, PUBLIC_URL: 'http://localhost:3000' }).publicUrl, 'http://localhost:3000', 'a local trial')
+  t.throws(() => loadConfig({ ...production, PUBLIC_URL: 'http://ankkuri.example.fi' }), /PUBLIC_URL must start with https:\/\//, 'plain http in production')
+  for (const bad of ['javascript:alert(1)//', 'ankkuri.example.fi', 'https://ankkuri.example.fi/?x=1', 'https://user:pw@ankkuri.example.fi']) {
+    t.throws(() => loadConfig({ PUBLIC_URL: bad }), /PUBLIC_URL must be/, bad)
+  }
+  t.equal(loadConfig({ PUBLIC_URL: 'http://anchor.test' }).publicUrl, 'http://anchor.test', 'plain http outside production')
+})
+
+t.test('in production without Twilio (SMS login off) no text message goes to the console: sending fails', async (t) => {
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'postgres://db/anchor',
+    PUBLIC_URL: 'https://ankkuri.example.fi',
+    SESSION_SECRET: 's'.repeat(40),
+    SMS_LOGIN_ENABLED: 'false',
+    ...TEST_INTEGRITY_ENV,
+    ...TEST_PRODUCTION_SERVICE_ENV,
+  }
+  const sender = createSmsSender(loadConfig(production))
+  t.notMatch(sender.name, /console/i)
+  await t.rejects(sender.send({ to: '+358401234567', body: 'Koodi 123456' }), /no SMS gateway/)
+  t.match(createSmsSender(loadConfig({})).name, /.+/, 'outside production the development sender')
 })

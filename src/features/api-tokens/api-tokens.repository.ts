@@ -69,6 +69,18 @@ export async function revokeToken(db: Db, id: string, by: string, at: Date): Pro
   return Number(result.numUpdatedRows) > 0
 }
 
+/** Revokes every live token of a user (after a password reset); how many there were. */
+export async function revokeLiveTokensOf(db: Db, userId: string, by: string, at: Date): Promise<number> {
+  const result = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at, revoked_by: by })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', at)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
 /** The names of tokens by id (for the audit log, which records tokens by id only); unknown ids are left out. */
 export async function tokenNamesByIds(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
   const valid = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/.test(id))

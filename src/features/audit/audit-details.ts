@@ -47,6 +47,7 @@ const KEY_KINDS: Readonly<Record<string, ValueKind>> = {
   minutes: 'number',
   rows: 'number',
   sessionsEnded: 'number',
+  tokensRevoked: 'number',
   role: 'role',
   outcome: 'code',
   form: 'form',

@@ -20,7 +20,6 @@ export const AUDIT_PAGE_SIZE = 50
 /** The most entries one CSV file holds; a note at its end says when there were more. */
 export const AUDIT_CSV_MAX_ROWS = 100_000
 const CSV_CHUNK = 1_000
-const DAY_MS = 24 * 60 * 60 * 1000
 
 export interface AuditEntryInWords extends AuditRow {
   eventText: string
@@ -38,13 +37,21 @@ export interface AuditLogPage {
   olderThan?: string
 }
 
-/** Days as typed (YYYY-MM-DD, Finnish time) to moments: `to` includes the whole day. */
+/** The calendar day after a YYYY-MM-DD day. */
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+}
+
+/**
+ * Days as typed (YYYY-MM-DD, Finnish time) to moments: `to` includes the whole day, up to the next
+ * day's Finnish midnight (a day is 23 or 25 hours long when the clocks change).
+ */
 export function auditFilterOf(input: AuditFilterInput): AuditFilter {
   return {
     ...(input.event ? { event: input.event } : {}),
     ...(input.user ? { userId: input.user } : {}),
     ...(input.from ? { from: startOfFinnishDay(input.from) } : {}),
-    ...(input.to ? { to: new Date(startOfFinnishDay(input.to).getTime() + DAY_MS) } : {}),
+    ...(input.to ? { to: startOfFinnishDay(nextDay(input.to)) } : {}),
   }
 }
 
@@ -88,7 +95,8 @@ export async function auditFilterPeople(deps: Pick<AppDeps, 'db'>): Promise<{ id
   return (await listUsers(deps.db)).map((u) => ({ id: u.id, name: u.name, email: u.email }))
 }
 
-export const AUDIT_CSV_COLUMNS = ['time', 'event', 'event_text', 'actor_id', 'actor_name', 'subject_id', 'subject_name', 'ip', 'details'] as const
+/** `details` in words for people; `details_json` as recorded, with whole ids, for tools. */
+export const AUDIT_CSV_COLUMNS = ['time', 'event', 'event_text', 'actor_id', 'actor_name', 'subject_id', 'subject_name', 'ip', 'details', 'details_json'] as const
 
 export interface AuditCsvFile {
   fileName: string
@@ -153,5 +161,6 @@ function csvLine(entry: AuditEntryInWords): CsvCell[] {
     entry.subjectName,
     entry.ip,
     detailsAsLine(entry.detailsInWords),
+    JSON.stringify(entry.details ?? {}),
   ]
 }

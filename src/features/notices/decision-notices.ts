@@ -1,5 +1,5 @@
 // Tells a registrant that their registration was approved or rejected: by e-mail, and by SMS when
-// the account has a mobile number, in the language they registered in. Called after the decision
+// the account has a mobile number and SMS login is on, in the language they registered in. Called after the decision
 // has been committed, so a failed send never undoes it.
 import type { FastifyBaseLogger } from 'fastify'
 import type { AppDeps } from '../../plugins/deps.js'
@@ -23,7 +23,8 @@ export async function sendDecisionNotice(
     deps.email.send({ to: recipient.email, subject: text.subject, text: text.email }),
   )
   const phone = recipient.phone
-  if (phone) {
+  // without SMS login there is no SMS gateway either: the e-mail is the notice
+  if (phone && deps.config.sms.enabled) {
     await deliverNotice(deps, log, { ...context, channel: 'sms' }, () => deps.sms.send({ to: phone, body: text.sms }))
   }
 }

@@ -2,14 +2,14 @@
 // hashed), then the login's SMS code under the login's throttle, then the new password, which ends
 // every session of the account. A request for a link answers the same, in the same time, whether
 // or not the address belongs to an account.
-import { performance } from 'node:perf_hooks'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Lang } from '../../i18n/index.js'
 import { AppError, CodeError, ValidationError, type FieldError } from '../../errors.js'
 import { hashPassword } from '../../lib/password.js'
+import { startTimer, waitUntilElapsed } from '../../lib/steady-timing.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import type { User } from '../../db/schema.js'
+import { revokeLiveTokensOf } from '../api-tokens/api-tokens.repository.js'
 import { accountKeyOf, recordAudit } from '../audit/audit.repository.js'
 import { assertMayTry, recordLoginFailure, type Attempt } from '../auth/login-throttle.js'
 import { endSessionsOfUser } from '../auth/session.repository.js'
@@ -60,18 +60,20 @@ export class ResetLinkDeadError extends AppError {
 /** What became of a request for a link; written to the audit log (never the address). */
 export type ResetRequestOutcome = 'link_sent' | 'virtu_notice' | 'limit_reached' | 'not_active' | 'no_account'
 
-function outcomeFor(user: User | undefined, emailsThisHour: number): ResetRequestOutcome {
+function outcomeFor(user: User | undefined, emailsThisHour: number, smsLoginEnabled: boolean): ResetRequestOutcome {
   if (!user) return 'no_account'
   if (user.status !== 'active') return 'not_active'
-  const reachable = user.login_method === 'virtu' || (user.login_method === 'sms' && user.phone !== null)
+  // with SMS login off, a password opens nothing: no link is sent
+  const reachable = user.login_method === 'virtu' || (smsLoginEnabled && user.login_method === 'sms' && user.phone !== null)
   if (!reachable) return 'not_active'
   if (emailsThisHour >= RESET_EMAILS_PER_HOUR) return 'limit_reached'
   return user.login_method === 'virtu' ? 'virtu_notice' : 'link_sent'
 }
 
-/** Whether a reset may still go on: the link is alive and its account can still log in by SMS. */
-function isUsable(reset: ResetRow | undefined, user: User | undefined, now: Date): reset is ResetRow {
+/** Whether a reset may still go on: SMS login is on, the link is alive and its account can still log in by SMS. */
+function isUsable(reset: ResetRow | undefined, user: User | undefined, now: Date, smsLoginEnabled: boolean): reset is ResetRow {
   return (
+    smsLoginEnabled &&
     reset !== undefined &&
     reset.usedAt === null &&
     reset.supersededAt === null &&
@@ -107,7 +109,7 @@ export interface ResetRequestInput {
  * RESET_EMAILS_PER_HOUR e-mails an hour per account, counted under the account's row lock.
  */
 export async function requestPasswordReset(deps: AppDeps, input: ResetRequestInput): Promise<void> {
-  const started = performance.now()
+  const started = startTimer()
   const now = deps.clock.now()
   const token = newResetToken()
   const expiresAt = new Date(now.getTime() + deps.config.passwordResetLifetimeMs)
@@ -115,7 +117,7 @@ export async function requestPasswordReset(deps: AppDeps, input: ResetRequestInp
     const found = await findUserByEmail(trx, input.email)
     if (found) await lockUserForResets(trx, found.id)
     const emailsThisHour = await countResetEmailsSince(trx, found?.id ?? NO_USER_ID, new Date(now.getTime() - HOUR_MS))
-    const outcome = outcomeFor(found, emailsThisHour)
+    const outcome = outcomeFor(found, emailsThisHour, deps.config.sms.enabled)
     if (found && outcome === 'link_sent') {
       await supersedeOpenResets(trx, found.id, now)
       await insertReset(trx, { userId: found.id, tokenHash: hashResetToken(token), now, expiresAt })
@@ -137,12 +139,12 @@ export async function requestPasswordReset(deps: AppDeps, input: ResetRequestInp
   } else if (user && outcome === 'virtu_notice') {
     sendInBackground(deps, virtuAccountEmail(input.lang, user.email, `${deps.config.publicUrl}/login`), input.onEmailFailure)
   }
-  await sleep(Math.max(0, FORGOT_ANSWER_MIN_MS - (performance.now() - started)))
+  await waitUntilElapsed(started, FORGOT_ANSWER_MIN_MS)
 }
 
 async function usableReset(deps: AppDeps, reset: ResetRow | undefined): Promise<{ reset: ResetRow; user: User }> {
   const user = reset ? await findUserById(deps.db, reset.userId) : undefined
-  if (!isUsable(reset, user, deps.clock.now()) || !user) throw new ResetLinkDeadError()
+  if (!isUsable(reset, user, deps.clock.now(), deps.config.sms.enabled) || !user) throw new ResetLinkDeadError()
   return { reset, user }
 }
 
@@ -243,7 +245,8 @@ export interface NewPasswordInput {
 
 /**
  * The last step: in one transaction the new password is set, the link used up, the account's other
- * links superseded and every session of the account ended; then the user is told by e-mail.
+ * links superseded, every session of the account ended and its API keys revoked; then the user is
+ * told by e-mail.
  */
 export async function completePasswordReset(deps: AppDeps, input: NewPasswordInput): Promise<void> {
   const body = (input.body ?? {}) as Record<string, unknown>
@@ -254,12 +257,14 @@ export async function completePasswordReset(deps: AppDeps, input: NewPasswordInp
   const user = await deps.db.transaction().execute(async (trx) => {
     const reset = await lockResetById(trx, input.resetId)
     const owner = reset ? await findUserById(trx, reset.userId) : undefined
-    if (!isUsable(reset, owner, now) || !owner || reset.codeVerifiedAt === null) throw new ResetLinkDeadError()
+    if (!isUsable(reset, owner, now, deps.config.sms.enabled) || !owner || reset.codeVerifiedAt === null) throw new ResetLinkDeadError()
     if (!(await markResetUsed(trx, reset.id, now))) throw new ResetLinkDeadError()
     await updatePasswordHash(trx, owner.id, passwordHash, now)
     await supersedeOpenResets(trx, owner.id, now)
     const sessionsEnded = await endSessionsOfUser(trx, owner.id, now, 'password_reset')
-    await recordAudit(trx, { event: 'password_reset', at: now, actorUserId: owner.id, subjectUserId: owner.id, ip: input.ip, details: { sessionsEnded } })
+    // A reset is how an account taken over is taken back: API keys made meanwhile stop working too.
+    const tokensRevoked = await revokeLiveTokensOf(trx, owner.id, owner.id, now)
+    await recordAudit(trx, { event: 'password_reset', at: now, actorUserId: owner.id, subjectUserId: owner.id, ip: input.ip, details: { sessionsEnded, tokensRevoked } })
     return owner
   })
   sendInBackground(deps, passwordChangedEmail(input.lang, user.email, deps.config.operator.email, now), input.onEmailFailure)

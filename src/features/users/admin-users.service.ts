@@ -14,6 +14,7 @@ import { sendDecisionNotice } from '../notices/decision-notices.js'
 import { findTeam } from '../teams/teams.repository.js'
 import { roleChangeSchema } from './users.schemas.js'
 import { countActiveAdmins, findUserById, setUserStatus, updateUserRoleAndTeam } from './users.repository.js'
+import { supersedeOpenResets } from '../password-reset/password-reset.repository.js'
 
 /**
  * Moves a user from one of `from` to `to`, audited; a user already moved by someone else is a
@@ -80,15 +81,17 @@ export async function changeRoleAndTeam(deps: AppDeps, actorUserId: string, user
     if (user.role === 'admin' && change.role !== 'admin' && user.status === 'active' && (await countActiveAdmins(trx)) <= 1) {
       throw new ValidationError([{ field: 'role', code: 'last_admin' }])
     }
-    await updateUserRoleAndTeam(trx, userId, { role: change.role, teamId: change.teamId, profession: change.profession, now })
+    // a researcher belongs to no team (users_researcher_has_no_team): the team's exact figures are its members'
+    const teamId = change.role === 'researcher' ? null : change.teamId
+    await updateUserRoleAndTeam(trx, userId, { role: change.role, teamId, profession: change.profession, now })
     if (user.role !== change.role) {
       await recordAudit(trx, { event: 'role_change', at: now, actorUserId, subjectUserId: userId, details: { from: user.role, to: change.role } })
       // Permissions are read from the user row on every request, but a demotion should not leave a
       // half-open admin page behind: end the sessions so the user logs in again with the new role.
       await endSessionsOfUser(trx, userId, now, 'role_changed')
     }
-    if (user.team_id !== change.teamId) {
-      await recordAudit(trx, { event: 'team_change', at: now, actorUserId, subjectUserId: userId, details: { from: user.team_id, to: change.teamId } })
+    if (user.team_id !== teamId) {
+      await recordAudit(trx, { event: 'team_change', at: now, actorUserId, subjectUserId: userId, details: { from: user.team_id, to: teamId } })
     }
   })
 }
@@ -99,6 +102,8 @@ export async function disableUser(deps: AppDeps, actorUserId: string, userId: st
     await lockAdministrators(trx)
     // counted after the change: two admins disabling each other at once must leave one
     if ((await countActiveAdmins(trx)) === 0) throw new ValidationError([{ field: 'status', code: 'last_admin' }])
+    // a reset link sent before stays dead when the account is enabled again
+    await supersedeOpenResets(trx, userId, now)
     return { sessionsEnded: await endSessionsOfUser(trx, userId, now, 'user_disabled') }
   })
 }

@@ -9,6 +9,7 @@ import { ConflictError, ValidationError, type FieldError } from '../../errors.js
 import type { Lang } from '../../i18n/index.js'
 import { fieldErrorsFromZod } from '../../lib/zod-fields.js'
 import { hashPassword } from '../../lib/password.js'
+import { startTimer, waitUntilElapsed } from '../../lib/steady-timing.js'
 import type { AppDeps } from '../../plugins/deps.js'
 import { recordAudit } from '../audit/audit.repository.js'
 import { runInBackground } from '../notices/background.js'
@@ -56,9 +57,23 @@ function roleColumns(data: RegistrationInput): Pick<NewUser, 'role' | 'team_id' 
     : { role: 'researcher', team_id: null, profession: null, organisation: data.organisation }
 }
 
+/**
+ * A valid registration is answered no sooner than this: storing a new one takes a little longer
+ * than finding a known address, and the answer must not tell which it was.
+ */
+export const REGISTRATION_ANSWER_MIN_MS = 250
+
 export async function registerSmsUser(deps: AppDeps, input: unknown, context: RegistrationContext): Promise<RegistrationOutcome> {
   const data = await validateRegistration(deps, input)
-  // Hash first, so a known and an unknown address take the same time: the answer reveals nobody.
+  const started = startTimer()
+  try {
+    return await storeRegistration(deps, data, context)
+  } finally {
+    await waitUntilElapsed(started, REGISTRATION_ANSWER_MIN_MS)
+  }
+}
+
+async function storeRegistration(deps: AppDeps, data: RegistrationInput, context: RegistrationContext): Promise<RegistrationOutcome> {
   const passwordHash = await hashPassword(data.password)
   if (await findUserByEmail(deps.db, data.email)) return 'already_registered'
   const now = deps.clock.now()

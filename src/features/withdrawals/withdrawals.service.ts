@@ -4,6 +4,7 @@
 // the release lock and records whether the form's answers were already in a decided answer table;
 // the statistics read that (publication.repository.ts, reports.repository.ts, docs/disclosure.md).
 import { randomUUID } from 'node:crypto'
+import { uniqueViolationOf } from '../../db/pg-errors.js'
 import { ConflictError, NotFoundError } from '../../errors.js'
 import { parseInput } from '../../lib/parse-input.js'
 import type { AppDeps } from '../../plugins/deps.js'
@@ -56,12 +57,14 @@ export function stateOf(rows: readonly WithdrawalRow[]): WithdrawalState {
 }
 
 /**
- * The form, when the actor may ask for its withdrawal: its filer, or an active member of its team who
- * files forms (not a researcher). For anyone else it does not exist (404, as on the form's page).
+ * The form, when the actor may ask for its withdrawal: its filer (also after moving to another team),
+ * or a member of its team, as long as they file forms (not a researcher). For anyone else it does
+ * not exist (404, as on the form's page).
  */
 export async function withdrawableForm(deps: Pick<AppDeps, 'db'>, actor: Actor, formId: string): Promise<StoredMeetingForm> {
   const [form] = await findStoredForms(deps.db, formDefinition, [formId])
-  const mayAsk = form !== undefined && (form.submittedBy === actor.userId || (actor.role !== 'researcher' && actor.teamId !== null && actor.teamId === form.teamId))
+  const mayAsk =
+    form !== undefined && actor.role !== 'researcher' && (form.submittedBy === actor.userId || (actor.teamId !== null && actor.teamId === form.teamId))
   if (!mayAsk) throw new NotFoundError()
   return form
 }
@@ -88,6 +91,14 @@ export async function pendingWithdrawalCount(deps: Pick<AppDeps, 'db'>): Promise
 export async function requestWithdrawal(deps: AppDeps, actor: Actor, formId: string, input: unknown, ip: string | null): Promise<StoredWithdrawalRequest> {
   const form = await withdrawableForm(deps, actor, formId)
   const { reason } = parseInput(withdrawalRequestSchema, input)
+  return recordRequest(deps, actor, form, reason, ip).catch((error: unknown) => {
+    // two requests at the same moment: the database's rule (a trigger) refuses the second
+    if (uniqueViolationOf(error) === 'form_withdrawal_requests_one_open') throw new WithdrawalOpenError('open')
+    throw error
+  })
+}
+
+async function recordRequest(deps: AppDeps, actor: Actor, form: StoredMeetingForm, reason: StoredWithdrawalRequest['reason'], ip: string | null): Promise<StoredWithdrawalRequest> {
   return deps.db.transaction().execute(async (trx) => {
     const state = stateOf(await listWithdrawalsOfForm(trx, form.id))
     if (state.status === 'pending') throw new WithdrawalOpenError('open')
