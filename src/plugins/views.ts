@@ -59,6 +59,22 @@ function createHandlebars(): typeof Handlebars {
     const locale = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[langOf(options)]
     return date.toLocaleString(locale, { timeZone: 'Europe/Helsinki', dateStyle: 'medium', timeStyle: 'short' })
   })
+  /** To the second, with the offset from UTC: for the audit log, where the hour repeated in October must be told apart. */
+  hbs.registerHelper('formatPreciseTime', function (value: unknown, options: Handlebars.HelperOptions) {
+    const date = value instanceof Date ? value : new Date(String(value))
+    if (Number.isNaN(date.getTime())) return ''
+    const locale = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' }[langOf(options)]
+    return date.toLocaleString(locale, {
+      timeZone: 'Europe/Helsinki',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZoneName: 'shortOffset',
+    })
+  })
   const partialsDir = join(viewsDir, 'partials')
   for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
     hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partialsDir, file), 'utf8'))
