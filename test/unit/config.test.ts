@@ -4,6 +4,17 @@ import { ConfigError, loadConfig, serviceUrl } from '../../src/config.js'
 import { createSmsSender } from '../../src/integrations/sms/index.js'
 import { TEST_INTEGRITY_ENV, TEST_PRODUCTION_SERVICE_ENV } from '../fixtures/app.js'
 
+/** A complete production configuration with SMS login off (so no Twilio settings are needed). */
+const PRODUCTION_WITHOUT_SMS = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://db/anchor',
+  PUBLIC_URL: 'https://ankkuri.example.fi',
+  SESSION_SECRET: 's'.repeat(40),
+  SMS_LOGIN_ENABLED: 'false',
+  ...TEST_INTEGRITY_ENV,
+  ...TEST_PRODUCTION_SERVICE_ENV,
+}
+
 t.test('development needs no settings', async (t) => {
   const config = loadConfig({})
   t.equal(config.env, 'development')
@@ -88,15 +99,7 @@ t.test('SETUP_TOKEN: a fresh random set-up secret outside production, none in pr
   const b = loadConfig({})
   t.ok(a.setupToken && a.setupToken.length >= 32)
   t.not(a.setupToken, b.setupToken, 'a new secret at each start')
-  const production = {
-    NODE_ENV: 'production',
-    DATABASE_URL: 'postgres://db/anchor',
-    PUBLIC_URL: 'https://ankkuri.example.fi',
-    SESSION_SECRET: 's'.repeat(40),
-    SMS_LOGIN_ENABLED: 'false',
-    ...TEST_INTEGRITY_ENV,
-    ...TEST_PRODUCTION_SERVICE_ENV,
-  }
+  const production = PRODUCTION_WITHOUT_SMS
   t.equal(loadConfig(production).setupToken, undefined)
   t.equal(loadConfig({ ...production, SETUP_TOKEN: 'x'.repeat(30) }).setupToken, 'x'.repeat(30))
   t.throws(() => loadConfig({ ...production, SETUP_TOKEN: 'short' }), /SETUP_TOKEN must be at least 24/)
@@ -121,14 +124,7 @@ t.test('outside production the operator details are marked examples and e-mail g
 })
 
 t.test('PUBLIC_URL is an absolute http(s) address, and https in production except on localhost', async (t) => {
-  const production = {
-    NODE_ENV: 'production',
-    DATABASE_URL: 'postgres://db/anchor',
-    SESSION_SECRET: 's'.repeat(40),
-    SMS_LOGIN_ENABLED: 'false',
-    ...TEST_INTEGRITY_ENV,
-    ...TEST_PRODUCTION_SERVICE_ENV,
-  }
+  const production = PRODUCTION_WITHOUT_SMS
   t.equal(loadConfig({ ...production, PUBLIC_URL: 'https://ankkuri.example.fi' }).publicUrl, 'https://ankkuri.example.fi')
   t.equal(loadConfig({ ...production, PUBLIC_URL: 'http://localhost:3000' }).publicUrl, 'http://localhost:3000', 'a local trial')
   t.throws(() => loadConfig({ ...production, PUBLIC_URL: 'http://ankkuri.example.fi' }), /PUBLIC_URL must start with https:\/\//, 'plain http in production')
@@ -139,15 +135,7 @@ t.test('PUBLIC_URL is an absolute http(s) address, and https in production excep
 })
 
 t.test('in production without Twilio (SMS login off) no text message goes to the console: sending fails', async (t) => {
-  const production = {
-    NODE_ENV: 'production',
-    DATABASE_URL: 'postgres://db/anchor',
-    PUBLIC_URL: 'https://ankkuri.example.fi',
-    SESSION_SECRET: 's'.repeat(40),
-    SMS_LOGIN_ENABLED: 'false',
-    ...TEST_INTEGRITY_ENV,
-    ...TEST_PRODUCTION_SERVICE_ENV,
-  }
+  const production = PRODUCTION_WITHOUT_SMS
   const sender = createSmsSender(loadConfig(production))
   t.notMatch(sender.name, /console/i)
   await t.rejects(sender.send({ to: '+358401234567', body: 'Koodi 123456' }), /no SMS gateway/)
