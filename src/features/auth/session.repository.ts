@@ -14,6 +14,9 @@ export interface SessionWithUser {
   role: UserRole
   status: UserStatus
   teamId: string | null
+  /** the team's wellbeing services county and police department now (null without a team) */
+  teamCounty: string | null
+  teamPolice: string | null
   loginMethod: LoginMethod
 }
 
@@ -35,10 +38,13 @@ export async function insertSession(
   return inserted.id
 }
 
-export async function findSessionWithUser(db: Kysely<Database>, sessionId: string): Promise<SessionWithUser | undefined> {
+/** The sessions with these ids and their users (those that exist, in no particular order). */
+export async function findSessionsWithUsers(db: Kysely<Database>, sessionIds: readonly string[]): Promise<SessionWithUser[]> {
+  if (sessionIds.length === 0) return []
   return db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
+    .leftJoin('teams as t', 't.id', 'u.team_id')
     .select([
       's.id as sessionId',
       's.created_at as createdAt',
@@ -51,10 +57,12 @@ export async function findSessionWithUser(db: Kysely<Database>, sessionId: strin
       'u.role as role',
       'u.status as status',
       'u.team_id as teamId',
+      't.wellbeing_county as teamCounty',
+      't.police_department as teamPolice',
       'u.login_method as loginMethod',
     ])
-    .where('s.id', '=', sessionId)
-    .executeTakeFirst()
+    .where('s.id', 'in', sessionIds)
+    .execute()
 }
 
 export async function touchSession(db: Kysely<Database>, sessionId: string, now: Date): Promise<void> {

@@ -2,7 +2,8 @@
 // every request against the database so logout and disabling a user take effect at once.
 import type { LoginMethod, UserRole } from '../../db/schema.js'
 import type { AppDeps } from '../../plugins/deps.js'
-import { endSession, findSessionWithUser, insertSession, touchSession } from './session.repository.js'
+import { batcher } from '../../lib/batcher.js'
+import { endSession, findSessionsWithUsers, insertSession, touchSession, type SessionWithUser } from './session.repository.js'
 
 export const SESSION_IDLE_TIMEOUT_MS = 30 * 60 * 1000
 export const SESSION_ABSOLUTE_LIFETIME_MS = 12 * 60 * 60 * 1000
@@ -17,6 +18,11 @@ export interface Actor {
   readonly email: string
   readonly role: UserRole
   readonly teamId: string | null
+  /**
+   * The areas the team belongs to as the request began, read with the session so that filing a
+   * form needs no query of its own. Absent where the actor was not made from a session.
+   */
+  readonly teamArea?: { readonly county: string; readonly police: string }
   readonly loginMethod: LoginMethod
   /** Set when the request came with a personal API token instead of a session. */
   readonly tokenId?: string
@@ -33,9 +39,31 @@ export async function createSession(deps: AppDeps, userId: string, method: Login
   return { sessionId, expiresAt }
 }
 
+const sessionFinders = new WeakMap<AppDeps['db'], (sessionId: string) => Promise<SessionWithUser | undefined>>()
+
+/**
+ * Reads a session and its user. Requests that arrive together are looked up in one query, so a
+ * busy server asks the database once for many of them.
+ */
+function findSessionOf(deps: AppDeps): (sessionId: string) => Promise<SessionWithUser | undefined> {
+  let find = sessionFinders.get(deps.db)
+  if (!find) {
+    const db = deps.db
+    find = batcher<string, SessionWithUser | undefined>(
+      async (ids) => {
+        const rows = new Map((await findSessionsWithUsers(db, [...new Set(ids)])).map((row) => [row.sessionId, row]))
+        return ids.map((id) => rows.get(id))
+      },
+      { maxBatch: 100, maxInFlight: 2 },
+    )
+    sessionFinders.set(db, find)
+  }
+  return find
+}
+
 /** The actor of a live session, or null (ending the session if it has timed out). */
 export async function resolveSession(deps: AppDeps, sessionId: string): Promise<Actor | null> {
-  const row = await findSessionWithUser(deps.db, sessionId)
+  const row = await findSessionOf(deps)(sessionId)
   if (!row || row.endedAt) return null
   const now = deps.clock.now()
   if (now.getTime() >= row.expiresAt.getTime()) {
@@ -58,6 +86,7 @@ export async function resolveSession(deps: AppDeps, sessionId: string): Promise<
     email: row.email,
     role: row.role,
     teamId: row.teamId,
+    ...(row.teamCounty !== null && row.teamPolice !== null ? { teamArea: { county: row.teamCounty, police: row.teamPolice } } : {}),
     loginMethod: row.loginMethod,
   }
 }

@@ -1,6 +1,6 @@
 // meeting_forms rows: insert, look up by idempotency key, read back for receipts, lists and checks.
 import type { Insertable, Kysely, Transaction } from 'kysely'
-import { sql } from 'kysely'
+import { CompiledQuery, sql } from 'kysely'
 import type { Database, MeetingFormsTable } from '../../db/schema.js'
 import type { PendingRecord } from '../integrity/chain.repository.js'
 import { newRecordKey } from '../publication/cell-key.js'
@@ -47,39 +47,55 @@ export async function insertMeetingForms(trx: Transaction<Database>, definition:
   }
 }
 
+/** A form to store with its entry in the queue for the next seal. */
+export interface FormToStore {
+  form: NewMeetingForm
+  sealEntry: Omit<PendingRecord, 'id'>
+}
+
+/** The statement for `count` forms, made once for each count (the columns come from the definition). */
+const storeStatements = new Map<string, string>()
+
+function storeStatement(columns: readonly string[], count: number): string {
+  const cacheKey = `${count}:${columns.join(',')}`
+  let text = storeStatements.get(cacheKey)
+  if (text) return text
+  let n = 0
+  const placeholders = (width: number, casts: readonly string[] = []) =>
+    `(${Array.from({ length: width }, (_, i) => `$${++n}${casts[i] ?? ''}`).join(', ')})`
+  const formRows = Array.from({ length: count }, () => placeholders(columns.length)).join(',\n')
+  const queueRows = Array.from({ length: count }, () => placeholders(4, ['::uuid', '::text', '::text', '::timestamptz'])).join(',\n')
+  text = `WITH filed AS (
+  INSERT INTO meeting_forms (${columns.map((column) => `"${column.replaceAll('"', '""')}"`).join(', ')}) VALUES
+${formRows}
+  ON CONFLICT (submitted_by, idempotency_key) DO NOTHING
+  RETURNING id
+)
+INSERT INTO integrity_pending (record_id, record_kind, content_hash, filed_at)
+SELECT q.record_id, q.record_kind, q.content_hash, q.filed_at
+  FROM (VALUES
+${queueRows}) AS q (record_id, record_kind, content_hash, filed_at)
+  JOIN filed ON filed.id = q.record_id
+RETURNING record_id`
+  if (storeStatements.size < 1000) storeStatements.set(cacheKey, text)
+  return text
+}
+
 /**
- * Inserts one form unless its user already has a form with its idempotency key; returns whether it
- * did. A concurrent insert of the same key is waited for (the unique index), so the caller can then
- * read the form that won.
+ * Stores forms, each with its entry in the queue for the next seal, in one statement: all of them
+ * or none. A form whose filer already used its idempotency key (earlier, or in this same batch) is
+ * left out. Returns the ids of the forms stored. A concurrent insert of the same key is waited for
+ * (the unique index), so the caller can then read the form that won.
  */
-/**
- * Stores a form and its entry in the queue for the next seal in one statement (so both or neither,
- * in one round trip), unless its filer already used this idempotency key. True when stored.
- */
-export async function insertMeetingFormOnce(db: Db, definition: FormDefinition, form: NewMeetingForm, sealEntry: Omit<PendingRecord, 'id'>): Promise<boolean> {
-  const queued = await db
-    .with('filed', (qb) =>
-      qb
-        .insertInto('meeting_forms')
-        .values(meetingFormRow(definition, form))
-        .onConflict((oc) => oc.columns(['submitted_by', 'idempotency_key']).doNothing())
-        .returning('id'),
-    )
-    .insertInto('integrity_pending')
-    .columns(['record_id', 'record_kind', 'content_hash', 'filed_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('filed')
-        .select([
-          'filed.id',
-          sql<string>`${sealEntry.kind}::text`.as('record_kind'),
-          sql<string>`${sealEntry.contentHash}::text`.as('content_hash'),
-          sql<Date>`${sealEntry.filedAt}::timestamptz`.as('filed_at'),
-        ]),
-    )
-    .returning('record_id')
-    .executeTakeFirst()
-  return queued !== undefined
+export async function insertMeetingFormsOnce(db: Db, definition: FormDefinition, batch: readonly FormToStore[]): Promise<Set<string>> {
+  if (batch.length === 0) return new Set()
+  const rows = batch.map(({ form }) => meetingFormRow(definition, form) as Record<string, unknown>)
+  const columns = Object.keys(rows[0]!)
+  const parameters: unknown[] = []
+  for (const row of rows) for (const column of columns) parameters.push(row[column])
+  for (const { form, sealEntry } of batch) parameters.push(form.id, sealEntry.kind, sealEntry.contentHash, sealEntry.filedAt)
+  const result = await db.executeQuery<{ record_id: string }>(CompiledQuery.raw(storeStatement(columns, batch.length), parameters))
+  return new Set(result.rows.map((row) => row.record_id))
 }
 
 export async function findByIdempotencyKey(db: Db, submittedBy: string, key: string) {

@@ -11,7 +11,8 @@ import type { Actor } from '../auth/session.service.js'
 import { sealEntryOf } from '../integrity/chain.js'
 import { formDefinition } from './definition.js'
 import { findTeam } from '../teams/teams.repository.js'
-import { findByIdempotencyKey, insertMeetingFormOnce } from './forms.repository.js'
+import { findByIdempotencyKey, insertMeetingFormsOnce, type FormToStore } from './forms.repository.js'
+import { batcher } from '../../lib/batcher.js'
 import { meetingFormContent, type StoredMeetingForm } from './stored-form.js'
 import { monthOf } from '../../lib/months.js'
 import { buildSubmissionSchema, toSubmission, type Submission } from './submission-schema.js'
@@ -47,18 +48,52 @@ export function validateSubmission(deps: AppDeps, input: unknown): Submission {
   return toSubmission(formDefinition, parsed.data)
 }
 
+/** Forms in one batch at most (about 45 parameters each, well under the protocol's 65,535). */
+const FORMS_PER_BATCH = 100
+/** Batches under way at once: one writes while the next gathers (the pool has more connections). */
+const BATCHES_IN_FLIGHT = 2
+
+const formStores = new WeakMap<AppDeps['db'], (entry: FormToStore) => Promise<boolean>>()
+
+/**
+ * Stores a form, true unless its filer already used its idempotency key. Forms filed at the same
+ * moment share one statement and one commit; if that fails, each is tried alone, so a form is
+ * refused only for what is wrong with it.
+ */
+function storeFormOf(deps: AppDeps): (entry: FormToStore) => Promise<boolean> {
+  let store = formStores.get(deps.db)
+  if (!store) {
+    const db = deps.db
+    store = batcher<FormToStore, boolean>(
+      async (batch) => {
+        const stored = await insertMeetingFormsOnce(db, formDefinition, batch)
+        return batch.map((entry) => stored.has(entry.form.id))
+      },
+      { maxBatch: FORMS_PER_BATCH, maxInFlight: BATCHES_IN_FLIGHT },
+    )
+    formStores.set(db, store)
+  }
+  return store
+}
+
+/** The team's areas now, for an actor that does not carry them. */
+async function teamAreaOf(deps: AppDeps, teamId: string): Promise<{ county: string; police: string }> {
+  const team = await findTeam(deps.db, teamId)
+  if (!team) throw new ForbiddenError()
+  return { county: team.wellbeing_county, police: team.police_department }
+}
+
 export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unknown, idempotencyKey: string): Promise<FiledForm> {
   const teamId = assertMayFileForms(actor)
   const key = parseIdempotencyKey(idempotencyKey, 'idempotencyKey')
   const submission = validateSubmission(deps, input)
   const requestHash = sha256Hex(canonicalJson(submission.answers as Canonical))
 
-  // One statement stores the form and its entry in the queue for the next seal (no lock: the
-  // sealer alone takes the chain's). Reports count the team's own forms live and build releases in
-  // bulk, so nothing else is written. The form keeps the areas its team has now, whatever later
-  // becomes of the team.
-  const team = await findTeam(deps.db, teamId)
-  if (!team) throw new ForbiddenError()
+  // The form is stored with its entry in the queue for the next seal, in one statement with the
+  // forms filed at the same moment (no lock: the sealer alone takes the chain's). Reports count the
+  // team's own forms live and build releases in bulk, so nothing else is written. The form keeps
+  // the areas its team has now, whatever later becomes of the team.
+  const area = actor.teamArea ?? (await teamAreaOf(deps, teamId))
   const form: StoredMeetingForm = {
     id: randomUUID(),
     teamId,
@@ -68,10 +103,10 @@ export async function submitMeetingForm(deps: AppDeps, actor: Actor, input: unkn
     answers: submission.answers,
     under15: submission.under15,
     adultClient: submission.adultClient,
-    area: { county: team.wellbeing_county, police: team.police_department, recordedAtFiling: true },
+    area: { ...area, recordedAtFiling: true },
   }
   const sealEntry = sealEntryOf({ kind: 'meeting_form', id: form.id, content: meetingFormContent(form), createdAt: form.createdAt })
-  if (await insertMeetingFormOnce(deps.db, formDefinition, { ...form, idempotencyKey: key, requestHash }, sealEntry)) {
+  if (await storeFormOf(deps)({ form: { ...form, idempotencyKey: key, requestHash }, sealEntry })) {
     return { id: form.id, createdAt: form.createdAt, created: true }
   }
   // The key was used before: the conflict waited for that insert to commit, so this sees it.
