@@ -84,6 +84,17 @@ function perForm(cpu: CpuSeconds, forms: number): CpuSeconds {
 
 const cpuTotal = (cpu: CpuSeconds) => cpu.server + cpu.postgres + cpu.loadGenerator
 
+/** The headers of one filed form: the expert's session and CSRF token, and a new Idempotency-Key. */
+function formRequestHeaders(session: HttpSession): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    cookie: session.cookieHeader(),
+    'x-csrf-token': session.csrfToken,
+    'idempotency-key': randomUUID(),
+  }
+}
+
 async function httpRun(server: ServerProcess, sessions: readonly HttpSession[], concurrency: number, duration: number): Promise<Run> {
   let next = 0
   const peak = samplePeakMemory(server.pid!)
@@ -101,13 +112,7 @@ async function httpRun(server: ServerProcess, sessions: readonly HttpSession[], 
           path: '/api/v1/meeting-forms',
           setupRequest: (request) => ({
             ...request,
-            headers: {
-              'content-type': 'application/json',
-              accept: 'application/json',
-              cookie: session.cookieHeader(),
-              'x-csrf-token': session.csrfToken,
-              'idempotency-key': randomUUID(),
-            },
+            headers: formRequestHeaders(session),
             body: JSON.stringify(bodies[n++ % bodies.length]),
           }),
         },
@@ -151,14 +156,7 @@ async function pacedRun(server: ServerProcess, sessions: readonly HttpSession[],
         {
           method: 'POST',
           agent,
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json',
-            cookie: session.cookieHeader(),
-            'x-csrf-token': session.csrfToken,
-            'idempotency-key': randomUUID(),
-            'content-length': Buffer.byteLength(body),
-          },
+          headers: { ...formRequestHeaders(session), 'content-length': Buffer.byteLength(body) },
         },
         (res) => {
           res.resume()
