@@ -62,6 +62,13 @@ t.test('a team member sees their own team exactly and at once; others see nothin
   const after = (await own.get(`/api/v1/reports/overview?period=${YEAR}`)).json()
   t.same(after.forms, { status: 'published', value: 3 }, 'three forms, exactly, at once')
   t.same(after.firstMeetings, { status: 'published', value: 3 })
+  // ages 14, 15 and 11; referred onward or not: the overview's two answer counts, exact
+  await fileForms(app.deps, colleague, 2, { meetingMonth: `${YEAR}-01`, meetingKind: 'follow_up', age: 15, referredOnward: 'no', referralServices: undefined, responseTimeDays: undefined })
+  await fileForms(app.deps, colleague, 1, { meetingMonth: `${YEAR}-01`, meetingKind: 'follow_up', age: 11, responseTimeDays: undefined })
+  const counted = (await own.get(`/api/v1/reports/overview?period=${YEAR}`)).json()
+  t.same([counted.forms, counted.followUps, counted.under15, counted.referred].map((c) => c.value), [6, 3, 4, 4], 'forms, follow-ups, under 15 and referred, exactly')
+  const followUps = (await own.get(`/api/v1/reports/overview?period=${YEAR}&kind=follow_up`)).json()
+  t.same([followUps.forms, followUps.under15, followUps.referred].map((c) => c.value), [3, 1, 1], 'the same counts for follow-up meetings only')
   const gender = (await own.get(`/api/v1/reports/questions/gender?period=${YEAR}-01`)).json()
   t.same(gender.table.rows.find((r: { code: string }) => r.code === 'other').total, { status: 'published', value: 3 }, 'even a small count, exactly, by month')
   const page = await own.get('/reports')

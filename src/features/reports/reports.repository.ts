@@ -57,12 +57,29 @@ export interface VolumeRow {
   readonly forms: number
 }
 
-/** A team's own forms per month and kind of meeting, live. */
-export async function countTeamVolumes(db: Db, teamId: string, scope: MonthScope): Promise<VolumeRow[]> {
-  const result = await sql<VolumeRow>`
-    SELECT to_char(f.meeting_month, 'YYYY-MM') AS month, f.meeting_kind AS kind, count(*)::int AS forms
+/** Forms whose answer to a single-valued question is one of `codes`, counted alongside the volumes. */
+export interface AnswerTally {
+  readonly dimension: SingleValuedDimension
+  readonly codes: readonly string[]
+}
+
+export interface TalliedVolumeRow extends VolumeRow {
+  /** per tally asked for, in its order: the forms of this month and kind that match it */
+  readonly tallies: readonly number[]
+}
+
+/**
+ * A team's own forms per month and kind of meeting, live, and among them the forms matching each
+ * tally: one pass over the team's forms however many tallies are asked for.
+ */
+export async function countTeamVolumes(db: Db, teamId: string, scope: MonthScope, tallies: readonly AnswerTally[] = []): Promise<TalliedVolumeRow[]> {
+  const talliesSql = tallies.map(
+    (t, i) => sql`, count(*) FILTER (WHERE ${singleCodeSql(t.dimension)} IN (${sql.join(t.codes)}))::int AS ${sql.ref(`t${i}`)}`,
+  )
+  const result = await sql<VolumeRow & Record<string, number>>`
+    SELECT to_char(f.meeting_month, 'YYYY-MM') AS month, f.meeting_kind AS kind, count(*)::int AS forms ${sql.join(talliesSql, sql``)}
       FROM meeting_forms f WHERE ${whereTeam(teamId, scope)} GROUP BY 1, 2`.execute(db)
-  return result.rows
+  return result.rows.map((r) => ({ month: r.month, kind: r.kind, forms: r.forms, tallies: tallies.map((_, i) => r[`t${i}`] ?? 0) }))
 }
 
 /** Where the released volumes are counted: everywhere, or the forms recorded in one area or team. */

@@ -25,6 +25,7 @@ import {
   releasedVolumes,
   releasedVolumesByArea,
   type ActivityTotalsRow,
+  type AnswerTally,
   type VolumeRow,
 } from './reports.repository.js'
 
@@ -100,24 +101,58 @@ export interface OverviewReport {
 
 const UNDER_15_BANDS = ['under_12', '12_14']
 
+/** Forms with one of `codes` as the answer to a question (null: a question the form does not have). */
+interface OverviewTally {
+  readonly dimension: SingleValuedDimension | null
+  readonly codes: readonly string[]
+}
+
+function tallyOf(question: string, codes: readonly string[]): OverviewTally {
+  const dimension = findQuestionDimension(question)
+  return { dimension: dimension?.kind === 'single' ? dimension : null, codes }
+}
+
+/**
+ * The volumes and, per tally, its count: for one's own team exact, in one pass over its forms;
+ * otherwise the release's volumes and its protected tables.
+ */
+async function overviewCounts(
+  deps: AppDeps,
+  source: Source | null,
+  filters: ReportFilters,
+  tallies: readonly OverviewTally[],
+): Promise<{ volumes: readonly VolumeRow[]; tallies: ProtectedCount[] }> {
+  if (!source) return { volumes: [], tallies: tallies.map(() => WITHHELD) }
+  const known = tallies.filter((t): t is AnswerTally => t.dimension !== null)
+  if (source.type === 'team') {
+    const rows = await countTeamVolumes(deps.db, source.teamId, monthScope(filters), known)
+    const count = (t: OverviewTally) => {
+      const i = known.indexOf(t as AnswerTally)
+      return i < 0 ? WITHHELD : publishedCount(rows.reduce((s, r) => s + r.tallies[i]!, 0))
+    }
+    return { volumes: rows, tallies: tallies.map(count) }
+  }
+  const volumes = await volumesFor(deps, source, filters)
+  const data = await answersOf(deps, source, filters, known.map((t) => t.dimension))
+  const count = (t: OverviewTally) => {
+    const found = t.dimension ? data.get(t.dimension) : undefined
+    if (!found || found.status === 'notice') return WITHHELD
+    return publishedCount(t.codes.reduce((s, c) => s + (found.values.get(c) ?? 0), 0))
+  }
+  return { volumes, tallies: tallies.map(count) }
+}
+
 export async function overviewReport(deps: AppDeps, filters: ReportFilters, teams: readonly TeamRef[], lang: Lang, ownTeamId: string | null): Promise<OverviewReport> {
   return inSnapshot(deps, async (deps) => {
     const source = await sourceFor(deps, filters.area, ownTeamId)
-    const volumes = source ? await volumesFor(deps, source, filters) : []
+    const counts = await overviewCounts(deps, source, filters, [tallyOf('age', UNDER_15_BANDS), tallyOf('referredOnward', ['yes'])])
+    const { volumes } = counts
+    const [under15, referred] = counts.tallies as [ProtectedCount, ProtectedCount]
     const months = monthsOf(filters.period)
     const sum = (keep: (v: VolumeRow) => boolean) => volumes.filter(keep).reduce((s, v) => s + v.forms, 0)
     const forms = publishedCount(sum(() => true))
     const firstMeetings = publishedCount(sum((v) => v.kind === 'first'))
     const followUps = publishedCount(sum((v) => v.kind === 'follow_up'))
-    const fromTable = async (question: string, codes: readonly string[]): Promise<ProtectedCount> => {
-      const dimension = findQuestionDimension(question)
-      if (!source || !dimension) return WITHHELD
-      const data = await answerData(deps, source, filters, dimension)
-      if (data.status === 'notice') return WITHHELD
-      return publishedCount(codes.reduce((s, c) => s + (data.values.get(c) ?? 0), 0))
-    }
-    const under15 = await fromTable('age', UNDER_15_BANDS)
-    const referred = await fromTable('referredOnward', ['yes'])
     const trend = buildTable(
       {
         id: 'trend',
