@@ -24,6 +24,8 @@ const EXPERT: Expert = {
 
 const SUBMIT = 'form[action="/forms"] button[type="submit"]'
 const YEAR = new Date().getFullYear()
+/** Where the pages are photographed, for a person to look at. */
+const SHOTS = 'test-results/publication'
 
 const { watch, expectNoConsoleErrors } = consoleErrorCheck()
 let server: RunningServer
@@ -85,7 +87,13 @@ t.test('a form filed now: exact at once for its own team, nothing changes for an
 
   // the national page names its release and explains the protection in plain words
   const national = outsiderBefore.get(`/reports?period=${YEAR - 1}&area=country`)!
-  t.match(national, /Luvut [^\n]+ asti, julkaistu [^\n]+\./, 'the national page says which release its figures come from, and when it was published')
+  const statement = tr('fi', 'reports.publication.release', { through: '@', date: '@' })
+  const pattern = new RegExp(statement.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll('@', '(.+?)'))
+  const [, through, date] = pattern.exec(national) ?? []
+  t.ok(through && date, `the national page says which release its figures come from (up to ${through}) and when it was published (${date})`)
+  t.match(through, /\d{4}/, 'the last month of the release, with its year')
+  await admin.goto(`/reports?period=${YEAR - 1}&area=country`)
+  await admin.screenshot({ path: `${SHOTS}/national-${YEAR - 1}.png`, fullPage: true })
   t.match(national, tr('fi', 'reports.publication.explain_link'), 'and links to the explanation')
   await admin.getByRole('link', { name: tr('fi', 'reports.publication.explain_link') }).click()
   await admin.waitForURL('**/reports/about')
@@ -97,6 +105,7 @@ t.test('a form filed now: exact at once for its own team, nothing changes for an
   t.equal(await h1(expert), tr('fi', 'forms.receipt_title'), 'the form is filed')
 
   t.same(await ownSummary(expert), { month: 1, year: 1 }, 'the start page counts it at once')
+  await expert.screenshot({ path: `${SHOTS}/start-page-after-filing.png`, fullPage: true })
   const own = await mainText(expert, `/reports?period=${YEAR}&area=team:${teamId}`)
   t.match(own, tr('fi', 'reports.publication.team'), 'the own team\'s report says its figures are exact and up to date')
   const girls = await mainText(expert, `/reports/questions/gender?period=${YEAR}&area=team:${teamId}`)
