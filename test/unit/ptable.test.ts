@@ -2,7 +2,7 @@
 // between 1 and k-1 nor a negative one, zeros stay zeros, and the cell-key lookup draws each value
 // with its probability.
 import t from 'tap'
-import { cellKeyOf, publishedValue, RECORD_KEY_RANGE } from '../../src/features/publication/cell-key.js'
+import { cellKeyOf, perturbedPart, publishedValue, RECORD_KEY_RANGE } from '../../src/features/publication/cell-key.js'
 import { allowedValues, buildPtable, perturb } from '../../src/features/publication/ptable.js'
 
 const parameters = { threshold: 5, maxNoise: 5, variance: 1.5 }
@@ -54,11 +54,32 @@ t.test('the same set of forms always gets the same value; its cell key is the su
   t.equal(cellKeyOf(sum), Number(sum % BigInt(RECORD_KEY_RANGE)) / RECORD_KEY_RANGE)
   const reordered = [...keys].reverse().reduce((s, k) => s + BigInt(k), 0n)
   const modulo = (total: bigint) => Number(total % BigInt(RECORD_KEY_RANGE))
-  t.equal(publishedValue(ptable, { forms: 4, keySum: modulo(sum) }), publishedValue(ptable, { forms: 4, keySum: modulo(reordered) }))
+  const one = (keySum: number) => ({ forms: 4, teams: [{ forms: 4, keySum }] })
+  t.equal(publishedValue(ptable, one(modulo(sum))), publishedValue(ptable, one(modulo(reordered))))
   t.ok(cellKeyOf(sum) >= 0 && cellKeyOf(sum) < 1)
 })
 
 t.test('parameters that cannot keep the promise are refused', async (t) => {
   t.throws(() => buildPtable({ threshold: 5, maxNoise: 3, variance: 1 }), /maxNoise must be at least/)
   t.throws(() => buildPtable({ threshold: 5, maxNoise: 5, variance: 0 }), /variance/)
+})
+
+t.test('a cell of several teams is the sum of each team\'s perturbed part: what one team knows of its own leaves only the others\' perturbed parts', async (t) => {
+  const part = (forms: number, keySum: number) => ({ forms, keySum })
+  let unprotected = 0
+  let cells = 0
+  for (let i = 0; i < 2000; i++) {
+    // a team that knows its own 30 forms of the cell, and another team's 1 to 4
+    const own = part(30, (i * 2_654_435_761) % RECORD_KEY_RANGE)
+    const other = part(1 + (i % 4), (i * 40_503 + 12_345) % RECORD_KEY_RANGE)
+    const value = publishedValue(ptable, { forms: own.forms + other.forms, teams: [own, other] })
+    t.equal(value, perturbedPart(ptable, own) + perturbedPart(ptable, other))
+    t.ok(value === 0 || value >= 5)
+    // the other team's part is published as 0 or at least k, never as its true count
+    if (perturbedPart(ptable, other) === other.forms) unprotected++
+    cells++
+  }
+  t.equal(unprotected, 0, `in none of ${cells} cells is the other team's small part published as it is`)
+  t.equal(publishedValue(ptable, { forms: 7, teams: [part(7, 99)] }), perturb(ptable, 7, cellKeyOf(99)), 'a cell of one team: its own perturbed value')
+  t.equal(publishedValue(ptable, { forms: 0, teams: [] }), 0, 'an empty cell: 0')
 })

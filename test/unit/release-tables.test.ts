@@ -1,13 +1,14 @@
 // Tables of a published aggregate split by another question: a multiple choice shown only on some
 // forms has, as each column's total, the number of forms of that column it was shown on.
 import t from 'tap'
-import { publishedValue, type CellTally } from '../../src/features/publication/cell-key.js'
+import { publishedValue, type TeamTallies } from '../../src/features/publication/cell-key.js'
 import { buildPtable } from '../../src/features/publication/ptable.js'
 import { twoWayCells, type SplitColumns } from '../../src/features/publication/release-tables.js'
 
 const ptable = buildPtable({ threshold: 5, maxNoise: 5, variance: 1.5 })
 const ASKED = '*asked'
-const cell = (forms: number, keySum: number): CellTally => ({ forms, keySum })
+/** A cell of one team's forms. */
+const cell = (forms: number, keySum: number): TeamTallies => ({ forms, teams: [{ forms, keySum }] })
 
 t.test('a conditional multiple choice: the column total is the forms it was shown on in the column', async (t) => {
   // 60 boys and 40 girls (two teams each), of whom 25 and 18 were referred onward and so were asked where

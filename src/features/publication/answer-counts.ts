@@ -1,8 +1,8 @@
 // Counting the released forms' answers for a release. Every answer code of every question has a
 // slot, so a group of forms (an atom, or one month's forms with one answer of a split question) is a
 // vector: per slot, how many of its forms gave that answer and the sum of their record keys modulo
-// 2^32. An aggregate's counts are the sum of its groups' vectors. Pure.
-import { RECORD_KEY_RANGE, type CellTally } from './cell-key.js'
+// 2^32. An aggregate's counts are the sum of its groups' vectors, kept team by team. Pure.
+import { RECORD_KEY_RANGE, type CellTally, type TeamTallies } from './cell-key.js'
 import type { Dimension } from '../reports/report-dimensions.js'
 
 /** The code counting the forms a multiple-choice question was shown on (its base). */
@@ -71,6 +71,19 @@ export class AnswerLayout {
       if (forms > 0) tallies.set(code, { forms, keySum: vector.keys[slot]! })
     }
     return tallies
+  }
+
+  /** One question's answers in several teams' vectors: code → the forms with it, team by team. */
+  teamTalliesOf(vectors: readonly AnswerVector[], question: number): Map<string, TeamTallies> {
+    const parts = new Map<string, CellTally[]>()
+    for (const vector of vectors) {
+      for (const [code, tally] of this.tallyOf(vector, question)) {
+        const teams = parts.get(code) ?? []
+        teams.push(tally)
+        parts.set(code, teams)
+      }
+    }
+    return new Map([...parts].map(([code, teams]) => [code, { forms: teams.reduce((sum, t) => sum + t.forms, 0), teams }]))
   }
 }
 

@@ -1,8 +1,10 @@
 // The cell key: every form carries a secret random record key (a whole number below 2^32, drawn when
-// it is filed and never shown); a cell's key is the sum of its forms' record keys modulo 2^32, scaled
-// to [0, 1). The same set of forms therefore always has the same cell key and the same published
-// value, wherever and whenever the cell appears, while a set that differs by one form has an
-// unrelated key. Pure.
+// it is filed and never shown); a set of forms' key is the sum of their record keys modulo 2^32,
+// scaled to [0, 1). A published cell is perturbed team by team: each team's forms in the cell are
+// perturbed with their own key, and the cell's value is the sum. The same set of forms therefore
+// always gets the same published value, wherever and whenever the cell appears, while a set that
+// differs by one form has an unrelated key; and an expert who knows (or files) their own team's
+// forms of a cell finds only the other teams' perturbed values behind the rest. Pure.
 import { randomInt } from 'node:crypto'
 import { perturb, type Ptable } from './ptable.js'
 
@@ -32,7 +34,21 @@ export interface CellTally {
 
 export const EMPTY_TALLY: CellTally = { forms: 0, keySum: 0 }
 
-/** The published value of a cell. */
-export function publishedValue(ptable: Ptable, tally: CellTally): number {
+/** A cell counted from the forms team by team: its number of forms, and each team's forms in it. */
+export interface TeamTallies {
+  readonly forms: number
+  /** one tally per team with forms in the cell (teams with none may be left out) */
+  readonly teams: readonly CellTally[]
+}
+
+export const NO_FORMS: TeamTallies = { forms: 0, teams: [] }
+
+/** The published value of one team's forms in a cell. */
+export function perturbedPart(ptable: Ptable, tally: CellTally): number {
   return perturb(ptable, tally.forms, cellKeyOf(tally.keySum))
+}
+
+/** The published value of a cell: the sum of its teams' perturbed parts (0 or at least k, as each part is). */
+export function publishedValue(ptable: Ptable, cell: TeamTallies): number {
+  return cell.teams.reduce((sum, part) => sum + perturbedPart(ptable, part), 0)
 }

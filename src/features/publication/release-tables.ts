@@ -1,12 +1,12 @@
-// The protected tables of one published aggregate, from its answer tallies: every count about young
-// people is the perturbed value of its cell (its count and its forms' record keys); the number of
-// forms, a volume, is exact. Pure.
-import { EMPTY_TALLY, publishedValue, type CellTally } from './cell-key.js'
+// The protected tables of one published aggregate, from its answer tallies team by team: every count
+// about young people is the sum of its teams' perturbed parts (each part's count and its forms'
+// record keys); the number of forms, a volume, is exact. Pure.
+import { NO_FORMS, publishedValue, type TeamTallies } from './cell-key.js'
 import type { Ptable } from './ptable.js'
 import { publishedColumns, type TeamCounts } from './publication-grid.js'
 
-/** A question's answers in one group of forms: answer code → tally. */
-export type CodeTallies = ReadonlyMap<string, CellTally>
+/** A question's answers in one group of forms: answer code → its forms, team by team. */
+export type CodeTallies = ReadonlyMap<string, TeamTallies>
 
 export function atomKeyOf(a: { month: string; teamId: string; county: string; police: string; release: number }): string {
   return `${a.month}|${a.teamId}|${a.county}|${a.police}|${a.release}`
@@ -50,7 +50,7 @@ export function oneWayCells(
   const values = publishAll(ptable, sums, options.asked, options.exact)
   if (!options.multiple) return { values }
   // a question shown on every form has the number of forms as its base: a volume, exact
-  const base = options.conditional ? publishedValue(ptable, sums.get(options.asked) ?? EMPTY_TALLY) : options.forms
+  const base = options.conditional ? publishedValue(ptable, sums.get(options.asked) ?? NO_FORMS) : options.forms
   return { values, base }
 }
 
@@ -74,14 +74,14 @@ export function twoWayCells(
   const columns: Record<string, Record<string, number>> = {}
   const columnTotals: Record<string, number> = {}
   for (const code of [...shown].sort()) {
-    const sums = split.answers.get(code) ?? new Map<string, CellTally>()
+    const sums = split.answers.get(code) ?? new Map<string, TeamTallies>()
     columns[code] = publishAll(ptable, sums, options.asked)
     // A multiple choice's column total is the forms it was shown on in that column (its own "asked"
     // tally); for a question shown on every form that is the same set of forms as the column, so the
     // same published value. A single choice's column total is the column's size.
-    const column = split.sizes.get(code) ?? EMPTY_TALLY
+    const column = split.sizes.get(code) ?? NO_FORMS
     // a multiple choice never shown in a column (a conditional one) was shown on none of its forms
-    const asked = options.multiple ? (sums.get(options.asked) ?? EMPTY_TALLY) : undefined
+    const asked = options.multiple ? (sums.get(options.asked) ?? NO_FORMS) : undefined
     // shown on every form of the column: the same set of forms (asked is a subset of the column)
     const everyForm = !asked || asked.forms === column.forms
     const size = everyForm ? column : asked

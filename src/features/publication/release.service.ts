@@ -22,7 +22,7 @@ import {
   type GridArea,
   type GridPeriod,
 } from './publication-grid.js'
-import { AnswerCounts, AnswerLayout, ASKED } from './answer-counts.js'
+import { AnswerCounts, AnswerLayout, ASKED, type AnswerVector } from './answer-counts.js'
 import {
   allowReleaseWork,
   assignForms,
@@ -157,8 +157,19 @@ export interface MadeRelease {
 
 type TableRow = { aggregateKey: string; tableKey: string; cells: unknown }
 
-/** Split tallies are by month and release (the forms a country-wide year is made of) and split answer. */
-const splitGroupOf = (forms: { month: string; release: number }, answer: string) => `${forms.month}|${forms.release}|${answer}`
+/** Split tallies are by month, release and team (the forms a country-wide year is made of) and split answer. */
+const splitGroupOf = (forms: { month: string; release: number; teamId: string }, answer: string) => `${forms.month}|${forms.release}|${forms.teamId}|${answer}`
+
+/** The atoms' forms team by team: one vector per team, each the sum of that team's atoms. */
+function teamVectors(counts: AnswerCounts, atoms: readonly Atom[]): AnswerVector[] {
+  const byTeam = new Map<string, string[]>()
+  for (const atom of atoms) {
+    const keys = byTeam.get(atom.teamId) ?? []
+    keys.push(atomKeyOf(atom))
+    byTeam.set(atom.teamId, keys)
+  }
+  return [...byTeam.values()].map((keys) => counts.sum(keys))
+}
 
 /** The released forms' answers counted per atom, and per month and answer of each split question. */
 export interface ReleasedCounts {
@@ -202,7 +213,7 @@ async function buildTables(
   const { layout } = counts
   const rows: TableRow[] = []
   for (const { aggregate, forms } of aggregates) {
-    const vector = counts.atoms.sum(atomsIn(aggregate).map(atomKeyOf))
+    const vectors = teamVectors(counts.atoms, atomsIn(aggregate))
     layout.dimensions.forEach((dimension, question) => {
       const options = {
         multiple: dimension.kind === 'multiple',
@@ -210,7 +221,7 @@ async function buildTables(
         asked: ASKED,
         exact: EXACT_QUESTIONS.has(dimension.id),
       }
-      rows.push({ aggregateKey: aggregate.key, tableKey: tableKey(dimension.id), cells: oneWayCells(ptable, layout.tallyOf(vector, question), { ...options, forms }) })
+      rows.push({ aggregateKey: aggregate.key, tableKey: tableKey(dimension.id), cells: oneWayCells(ptable, layout.teamTalliesOf(vectors, question), { ...options, forms }) })
     })
   }
   for (const { aggregate } of countryYears) rows.push(...splitTables(ptable, method, counts, atomsIn(aggregate), aggregate.key))
@@ -223,12 +234,18 @@ function splitTables(ptable: Ptable, method: ReleaseMethod, counts: ReleasedCoun
   const rows: TableRow[] = []
   const teams = new Map<string, number>()
   for (const atom of mine) teams.set(atom.teamId, (teams.get(atom.teamId) ?? 0) + atom.forms)
-  // the country's forms of the year: its atoms' months and releases, whatever their team or area
-  const months = [...new Map(mine.map((atom) => [`${atom.month}|${atom.release}`, atom])).values()]
+  // the country's forms of the year: its atoms' months and releases, team by team, whatever their area
+  const groups = new Map<string, { month: string; release: number; teamId: string }[]>()
+  for (const atom of mine) {
+    const ofTeam = groups.get(atom.teamId) ?? []
+    if (!ofTeam.some((g) => g.month === atom.month && g.release === atom.release)) ofTeam.push(atom)
+    groups.set(atom.teamId, ofTeam)
+  }
+  const vectors = teamVectors(counts.atoms, mine)
   for (const split of SPLITS) {
     const splitQuestion = layout.dimensions.findIndex((d) => d.id === split.id)
     // the split question's own answers: each column's size, and per team (from the atoms)
-    const sizes = layout.tallyOf(counts.atoms.sum(mine.map(atomKeyOf)), splitQuestion)
+    const sizes = layout.teamTalliesOf(vectors, splitQuestion)
     const columnTeams = new Map<string, Map<string, number>>()
     for (const atom of mine) {
       for (const [code, tally] of layout.tallyOf(counts.atoms.sum([atomKeyOf(atom)]), splitQuestion)) {
@@ -238,10 +255,12 @@ function splitTables(ptable: Ptable, method: ReleaseMethod, counts: ReleasedCoun
       }
     }
     const splitCounts = counts.splits.get(split.id)!
-    const columnVectors = new Map([...sizes.keys()].map((code) => [code, splitCounts.sum(months.map((m) => splitGroupOf(m, code)))]))
+    const columnVectors = new Map(
+      [...sizes.keys()].map((code) => [code, [...groups.values()].map((ofTeam) => splitCounts.sum(ofTeam.map((g) => splitGroupOf(g, code))))]),
+    )
     layout.dimensions.forEach((dimension, question) => {
       if (question === splitQuestion) return
-      const answers = new Map([...columnVectors].map(([code, vector]) => [code, layout.tallyOf(vector, question)]))
+      const answers = new Map([...columnVectors].map(([code, teamVectors]) => [code, layout.teamTalliesOf(teamVectors, question)]))
       const cells = twoWayCells(ptable, { sizes, teams: columnTeams, answers }, teams, {
         asked: ASKED,
         minForms: method.minForms,
