@@ -1,11 +1,13 @@
-// Planted forms: an expert files forms of their own into a county where one other team works, so
-// that every answer of every question holds enough of their own forms to leave the small counts
-// of the noise-free part (the other team's) out of the small-count rows of the perturbation table.
-// They know their own forms exactly and subtract them from every published number of the release,
-// combined with every table total and every exact nesting of areas and periods. The test checks
-// that no count from 1 to k-1 of the other team's forms is determined, and that the rounded
-// estimates are right no more often than always answering 1; it also measures the same attacker
-// without the planted forms, for comparison.
+// Planted forms: an expert files forms of their own into a county where one other team works, with
+// every answer of every question, so that each cell there holds enough of their forms to take it
+// out of the small-count rows of the perturbation table. Perturbing a whole cell at once, the cell
+// minus their known forms would then give the other team's small counts with only the small noise
+// of a large count (measured before cells were perturbed team by team: right for 41 % of them,
+// against 28 % for always answering 1). Here they subtract their forms from every published
+// number of the release, combined with every table total and every exact nesting of areas and
+// periods, and from their own team's published year table. The test checks that no count from 1
+// to k-1 of other teams' forms is determined and that the best rounded estimate is right no more
+// often than always answering 1; it also measures the same attacker without planted forms.
 import t, { type Test } from 'tap'
 import { seedDemoData } from '../../src/features/demo/demo-seed.service.js'
 import { formDefinition } from '../../src/features/forms/definition.js'
@@ -40,6 +42,8 @@ interface Outcome {
   /** the cells of the attacker's areas (the country, Lapland's county and police department) in the months planted */
   readonly cells: Map<string, { readonly cell: AttackCell; readonly bounds: readonly [number, number]; readonly averaged: number }>
   readonly k: number
+  /** the attacker's own team's published year tables: "year question=code" → value */
+  readonly ownYear: ReadonlyMap<string, number>
 }
 
 const identity = (cell: AttackCell) => `${cell.aggregate} ${cell.question}=${cell.code}`
@@ -59,18 +63,20 @@ async function attack(t: Test, planted: number): Promise<Outcome> {
   const averaged = estimates(view)
   const areas = new Set(['country', `county:${LAPLAND.county}`, `police:${LAPLAND.police}`])
   const cells: Outcome['cells'] = new Map()
+  const ownYear = new Map(view.cells.filter((c) => c.aggregate.endsWith(`|team:${team}`)).map((c) => [`${c.aggregate.split('|')[0]} ${c.question}=${c.code}`, c.published]))
   for (const [i, cell] of view.cells.entries()) {
     if (!cell.aggregate.startsWith('2026') || !areas.has(cell.aggregate.split('|')[1]!) || EXACT_QUESTIONS.has(cell.question)) continue
     cells.set(identity(cell), { cell, bounds: bounds[i]!, averaged: averaged[i]! })
   }
-  return { cells, k: deps.config.publication.threshold }
+  return { cells, k: deps.config.publication.threshold, ownYear }
 }
 
 /**
  * What the attacker gets for the other teams' part of each target cell: whether it is determined
  * (everything published, with the attacker's own forms taken away, leaves one possible value), and
- * how often the better of two rounded estimates is right: the cell's own published value minus
- * the attacker's forms, or the average of every way of writing the cell, minus them.
+ * how often the best of three rounded estimates is right: the cell's published value minus the
+ * attacker's forms; the average of every way of writing the cell, minus them; and, in a year, the
+ * cell minus the same cell of their own team's published year table (the same forms of theirs).
  */
 function judge(outcome: Outcome, targets: readonly string[]) {
   const small = targets.map((id) => outcome.cells.get(id)!).filter(({ cell }) => cell.truth - cell.known >= 1 && cell.truth - cell.known < outcome.k)
@@ -78,8 +84,12 @@ function judge(outcome: Outcome, targets: readonly string[]) {
   const determined = small.filter(({ cell, bounds }) => Math.max(0, bounds[0] - cell.known) === bounds[1] - cell.known).map(({ cell }) => identity(cell))
   const direct = small.filter(({ cell }) => Math.max(0, cell.published - cell.known) === others(cell)).length
   const averaged = small.filter(({ cell, averaged }) => Math.max(0, averaged - cell.known) === others(cell)).length
+  const ownTable = small.filter(({ cell }) => {
+    const own = outcome.ownYear.get(`${cell.aggregate.split('|')[0]} ${cell.question}=${cell.code}`)
+    return own !== undefined && !cell.aggregate.includes('-Q') && Math.max(0, cell.published - own) === others(cell)
+  }).length
   const blind = small.filter(({ cell }) => others(cell) === 1).length
-  return { small: small.length, determined, direct, averaged, right: Math.max(direct, averaged), blind }
+  return { small: small.length, determined, direct, averaged, ownTable, right: Math.max(direct, averaged, ownTable), blind }
 }
 
 const percent = (n: number, of: number) => `${((n / Math.max(1, of)) * 100).toFixed(1)}%`
@@ -93,7 +103,7 @@ t.test('an expert who plants forms to isolate another team\'s cells determines n
   t.same(withPlanted.determined, [], 'no count from 1 to k-1 of other teams\' forms is determined')
   t.ok(
     withPlanted.right <= withPlanted.blind,
-    `the attacker's estimates are right for ${percent(withPlanted.right, withPlanted.small)} of them (the cell itself: ${percent(withPlanted.direct, withPlanted.small)}, every way averaged: ${percent(withPlanted.averaged, withPlanted.small)}); always answering 1: ${percent(withPlanted.blind, withPlanted.small)}`,
+    `the attacker's estimates are right for ${percent(withPlanted.right, withPlanted.small)} of them (the cell minus their forms: ${percent(withPlanted.direct, withPlanted.small)}, every way averaged: ${percent(withPlanted.averaged, withPlanted.small)}, minus their own team's table: ${percent(withPlanted.ownTable, withPlanted.small)}); always answering 1: ${percent(withPlanted.blind, withPlanted.small)}`,
   )
 
   // the same cells in the same world without the planted forms

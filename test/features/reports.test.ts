@@ -285,7 +285,7 @@ t.test('reports need a login; only a national administrator makes a release, and
   const method = { name: 'cell-key perturbation (maximum-entropy perturbation table), exact volumes', threshold: 7, maxNoise: 8, noiseVariance: 2, minForms: 30 }
   await app.db.insertInto('releases').values({ id: 3, through_month: '2020-01-01', made_at: new Date(), made_by: null, made_how: 'command', method: JSON.stringify(method) }).execute()
   const about = await browser.get('/reports/about')
-  t.match(about.body, /k (?:=|&#x3D;) 7, largest change 8, variance 2, smallest group 30 forms/, 'the about page gives the parameters stored with the latest release, not today\'s settings')
+  t.match(about.body, /k (?:=|&#x3D;) 7, largest change 8 and variance 2 for each team&#x27;s part, smallest group 30 forms/, 'the about page gives the parameters stored with the latest release, not today\'s settings')
   const answer = (await browser.get('/api/v1/reports/overview?area=country')).json()
   t.match(answer.publication, { release: { id: 3 }, method: { threshold: 7, maxNoise: 8, noiseVariance: 2, minForms: 30 } }, 'and so does every answer read from it')
   await t.rejects(app.db.insertInto('releases').values({ id: 4, through_month: '2020-01-01', made_at: new Date(), made_by: null, made_how: 'administrator', method: '{}' }).execute(), 'an administrator\'s release names the administrator')

@@ -43,7 +43,7 @@ import { recordAudit } from '../audit/audit.repository.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
-export const METHOD_NAME = 'cell-key perturbation (maximum-entropy perturbation table), exact volumes'
+export const METHOD_NAME = "cell-key perturbation of each team's part of a cell (maximum-entropy perturbation table), exact volumes"
 
 export interface ReleaseMethod {
   readonly name: string
