@@ -87,13 +87,14 @@ export class AnswerLayout {
   }
 }
 
+/** Per slot: forms, and their record keys' sum modulo 2^32 (both below 2^32, so 32 bits hold them exactly). */
 export interface AnswerVector {
-  readonly forms: Float64Array
-  readonly keys: Float64Array
+  readonly forms: Uint32Array
+  readonly keys: Uint32Array
 }
 
 function emptyVector(size: number): AnswerVector {
-  return { forms: new Float64Array(size), keys: new Float64Array(size) }
+  return { forms: new Uint32Array(size), keys: new Uint32Array(size) }
 }
 
 function grown(vector: AnswerVector, size: number): AnswerVector {
