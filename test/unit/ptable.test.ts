@@ -2,7 +2,7 @@
 // between 1 and k-1 nor a negative one, zeros stay zeros, and the cell-key lookup draws each value
 // with its probability.
 import t from 'tap'
-import { cellKeyOf, perturbedPart, publishedValue, RECORD_KEY_RANGE } from '../../src/features/publication/cell-key.js'
+import { cellKeyOf, newRecordKey, perturbedPart, publishedValue, RECORD_KEY_RANGE } from '../../src/features/publication/cell-key.js'
 import { allowedValues, buildPtable, perturb } from '../../src/features/publication/ptable.js'
 
 const parameters = { threshold: 5, maxNoise: 5, variance: 1.5 }
@@ -64,22 +64,27 @@ t.test('parameters that cannot keep the promise are refused', async (t) => {
   t.throws(() => buildPtable({ threshold: 5, maxNoise: 5, variance: 0 }), /variance/)
 })
 
-t.test('a cell of several teams is the sum of each team\'s perturbed part: what one team knows of its own leaves only the others\' perturbed parts', async (t) => {
+t.test('a cell of several teams is the sum of its teams\' perturbed parts, and a team\'s part is perturbed anew in every other cell', async (t) => {
   const part = (forms: number, keySum: number) => ({ forms, keySum })
-  let unprotected = 0
-  let cells = 0
-  for (let i = 0; i < 2000; i++) {
-    // a team that knows its own 30 forms of the cell, and another team's 1 to 4
-    const own = part(30, (i * 2_654_435_761) % RECORD_KEY_RANGE)
-    const other = part(1 + (i % 4), (i * 40_503 + 12_345) % RECORD_KEY_RANGE)
-    const value = publishedValue(ptable, { forms: own.forms + other.forms, teams: [own, other] })
-    t.equal(value, perturbedPart(ptable, own) + perturbedPart(ptable, other))
-    t.ok(value === 0 || value >= 5)
-    // the other team's part is published as 0 or at least k, never as its true count
-    if (perturbedPart(ptable, other) === other.forms) unprotected++
-    cells++
+  let same = 0
+  const trials = 2000
+  for (let i = 0; i < trials; i++) {
+    // one team's 30 forms of a cell, with another team's 1 to 4 in one cell and another 1 to 4 in a second
+    const own = part(30, newRecordKey())
+    const first = part(1 + (i % 4), newRecordKey())
+    const second = part(1 + ((i + 1) % 4), newRecordKey())
+    const whole = (other: typeof first) => ({ forms: own.forms + other.forms, teams: [own, other] })
+    const wholeKey = (other: typeof first) => (own.keySum + other.keySum) % RECORD_KEY_RANGE
+    const value = publishedValue(ptable, whole(first))
+    t.equal(value, perturbedPart(ptable, own, wholeKey(first)) + perturbedPart(ptable, first, wholeKey(first)), 'the sum of the parts')
+    t.ok(value === 0 || value >= 5, 'never between 1 and k-1')
+    if (perturbedPart(ptable, own, wholeKey(first)) === perturbedPart(ptable, own, wholeKey(second))) same++
   }
-  t.equal(unprotected, 0, `in none of ${cells} cells is the other team's small part published as it is`)
-  t.equal(publishedValue(ptable, { forms: 7, teams: [part(7, 99)] }), perturb(ptable, 7, cellKeyOf(99)), 'a cell of one team: its own perturbed value')
+  // the team's part in two cells: as two independent draws from its row (the chance that they agree
+  // is the sum of the row's squared probabilities, about 0.23), never the same value every time
+  const row = ptable.rows[ptable.lastRow]!
+  const agree = row.reduce((s, e) => s + e.probability ** 2, 0)
+  t.ok(Math.abs(same / trials - agree) < 0.05, `the same 30 forms got the same change in two cells ${same} times of ${trials} (independent draws: ${(agree * trials).toFixed(0)})`)
+  t.equal(publishedValue(ptable, { forms: 7, teams: [part(7, 99)] }), perturb(ptable, 7, cellKeyOf(198)), 'a cell of one team: its forms\' key counted twice')
   t.equal(publishedValue(ptable, { forms: 0, teams: [] }), 0, 'an empty cell: 0')
 })

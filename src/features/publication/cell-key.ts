@@ -1,10 +1,11 @@
 // The cell key: every form carries a secret random record key (a whole number below 2^32, drawn when
 // it is filed and never shown); a set of forms' key is the sum of their record keys modulo 2^32,
 // scaled to [0, 1). A published cell is perturbed team by team: each team's forms in the cell are
-// perturbed with their own key, and the cell's value is the sum. The same set of forms therefore
-// always gets the same published value, wherever and whenever the cell appears, while a set that
-// differs by one form has an unrelated key; and an expert who knows (or files) their own team's
-// forms of a cell finds only the other teams' perturbed values behind the rest. Pure.
+// perturbed with a key of their own (their record keys with the whole cell's), and the cell's value
+// is the sum. The same set of forms therefore always gets the same published value, wherever and
+// whenever the cell appears, while a set that differs by one form has unrelated keys; and an expert
+// who knows (or files) their own team's forms of a cell finds the other teams' parts behind the rest
+// still perturbed as small counts, and their own part's change unknown to them. Pure.
 import { randomInt } from 'node:crypto'
 import { perturb, type Ptable } from './ptable.js'
 
@@ -43,12 +44,18 @@ export interface TeamTallies {
 
 export const NO_FORMS: TeamTallies = { forms: 0, teams: [] }
 
-/** The published value of one team's forms in a cell. */
-export function perturbedPart(ptable: Ptable, tally: CellTally): number {
-  return perturb(ptable, tally.forms, cellKeyOf(tally.keySum))
+/**
+ * The published value of one team's forms in a cell. Its key is the sum of the part's record keys
+ * and the whole cell's, so the same part gets unrelated values in cells that differ (a county's year
+ * and the team's own year, say): subtracting one published cell from another never cancels a team's
+ * part exactly, while the same cell, the same set of forms, always gets the same value.
+ */
+export function perturbedPart(ptable: Ptable, part: CellTally, wholeKeySum: number): number {
+  return perturb(ptable, part.forms, cellKeyOf(part.keySum + wholeKeySum))
 }
 
 /** The published value of a cell: the sum of its teams' perturbed parts (0 or at least k, as each part is). */
 export function publishedValue(ptable: Ptable, cell: TeamTallies): number {
-  return cell.teams.reduce((sum, part) => sum + perturbedPart(ptable, part), 0)
+  const wholeKeySum = cell.teams.reduce((sum, part) => (sum + part.keySum) % RECORD_KEY_RANGE, 0)
+  return cell.teams.reduce((sum, part) => sum + perturbedPart(ptable, part, wholeKeySum), 0)
 }
