@@ -102,3 +102,39 @@ t.test('the country minus its published counties is never one small withheld cou
   t.ok(published.length <= 2, 'at least one more county is withheld with the small one')
   t.match(decisions.get('2025|county:07'), { status: 'withheld', reason: 'rest_too_small' }, 'the smallest published one')
 })
+
+t.test('a county year minus the published years of its teams is never a small withheld team', async (t) => {
+  // three teams of 36 forms and a tiny one of one form in county 08; three teams of 15 in county 09
+  // keep the country minus its published teams a safe group
+  const atoms = [
+    ...['a', 'b', 'c'].map((team, i) => atom(team, `2025-0${i + 1}`, 36)),
+    atom('tiny', '2025-12', 1),
+    ...['u1', 'u2', 'u3'].map((team) => atom(team, '2025-06', 15, '09', 'ita-suomi')),
+  ]
+  const teamCodes = ['a', 'b', 'c', 'tiny', 'u1', 'u2', 'u3']
+  const candidates = [year({ level: 'country' }), year({ level: 'county', code: '08' }), year({ level: 'county', code: '09' }), ...teamCodes.map((code) => year({ level: 'team', code }))]
+  /** County 08's forms outside its published team years, per team. */
+  const restOf08 = (decisions: Map<string, { status: string }>, all: readonly Atom[]) => {
+    const rest = new Map<string, number>()
+    for (const a of all) {
+      const whollyInside = all.filter((b) => b.teamId === a.teamId).every((b) => b.county === '08')
+      const covered = whollyInside && decisions.get(`2025|team:${a.teamId}`)?.status === 'published'
+      if (a.county === '08' && !covered) rest.set(a.teamId, (rest.get(a.teamId) ?? 0) + a.forms)
+    }
+    return rest
+  }
+  const decisions = decideAggregates(candidates, [], atoms, N)
+  t.match(decisions.get('2025|county:08'), { status: 'published' })
+  t.match(decisions.get('2025|team:tiny'), { status: 'withheld', reason: 'too_few_forms' })
+  const withheld = ['a', 'b', 'c'].filter((team) => decisions.get(`2025|team:${team}`)!.status === 'withheld')
+  t.ok(withheld.length >= 1, `${withheld.join(' and ')} withheld with the tiny team`)
+  for (const team of withheld) t.match(decisions.get(`2025|team:${team}`), { status: 'withheld', reason: 'rest_too_small', other: '2025|county:08' })
+  t.equal(unsafeGroup(restOf08(decisions, atoms), N), null, 'the county minus its published teams is a safe group')
+
+  // a team that moved into the county during the year is no part of it: its forms there stay in the rest
+  const moved = [...atoms.filter((a) => a.teamId !== 'tiny'), atom('tiny', '2025-02', 30, '07', 'ita-suomi'), atom('tiny', '2025-12', 1)]
+  const again = decideAggregates(candidates, [], moved, N)
+  t.match(again.get('2025|team:tiny'), { status: 'published' }, 'the moved team has 31 forms in the year')
+  t.ok(['a', 'b', 'c'].some((team) => again.get(`2025|team:${team}`)!.status === 'withheld'), 'and its one form in county 08 still needs company')
+  t.equal(unsafeGroup(restOf08(again, moved), N), null, 'the county minus its published teams is a safe group')
+})

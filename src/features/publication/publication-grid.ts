@@ -13,9 +13,9 @@
 //   an aggregate is published only when its own forms are a safe group, and for every other
 //   published aggregate it overlaps, both differences (A \ B and B \ A) are safe groups;
 //   and where a published whole is split into parts (a year into its quarters; the country into
-//   counties, into police departments, or a year's into teams), the whole minus its published
-//   parts is a safe group too (so that summing the parts and subtracting cannot single out a small
-//   withheld part).
+//   counties, into police departments, or a year's into teams; a county's or police department's
+//   year into the years of its teams), the whole minus its published parts is a safe group too (so
+//   that summing the parts and subtracting cannot single out a small withheld part).
 //
 // Aggregates are decided once, in a fixed order (larger areas and whole years first), and a decision
 // never changes: a later candidate that conflicts with an earlier one is withheld.
@@ -227,6 +227,11 @@ function partitions(aggregates: readonly Aggregate[]): { whole: Aggregate; parts
       const levels = whole.period.type === 'year' ? (['county', 'police', 'team'] as const) : (['county', 'police'] as const)
       for (const level of levels) result.push({ whole, parts: byPeriodAndLevel.get(`${periodKey(whole.period)}|${level}`) ?? [] })
     }
+    // a county's or police department's year and the years of the teams in it (only the teams whose
+    // year lies wholly inside it count as parts: see withholdRevealingParts)
+    if (whole.period.type === 'year' && (whole.area.level === 'county' || whole.area.level === 'police')) {
+      result.push({ whole, parts: byPeriodAndLevel.get(`${periodKey(whole.period)}|team`) ?? [] })
+    }
   }
   return result
 }
@@ -261,12 +266,15 @@ function withholdRevealingParts(
     changed = false
     for (const { whole, parts } of splits) {
       if (!isPublished(whole)) continue
-      const shown = parts.filter(isPublished)
+      // a part counts only when all of its forms are in the whole (a team that moved during the year
+      // is not a part of either area: its forms in the area stay in the rest)
+      const wholeAtoms = atomsIn(whole)
+      const shown = parts.filter((part) => isPublished(part) && [...atomsIn(part)].some((atom) => wholeAtoms.has(atom)) && [...atomsIn(part)].every((atom) => wholeAtoms.has(atom)))
       if (shown.length === 0) continue
       const covered = new Set<Atom>()
       for (const part of shown) for (const atom of atomsIn(part)) covered.add(atom)
       const rest = new Map<string, number>()
-      for (const atom of atomsIn(whole)) if (!covered.has(atom)) addTo(rest, atom.teamId, atom.forms)
+      for (const atom of wholeAtoms) if (!covered.has(atom)) addTo(rest, atom.teamId, atom.forms)
       if (!unsafeGroup(rest, minForms)) continue
       const movable = shown.filter(isCandidate).sort((a, b) => formsIn(a) - formsIn(b) || a.key.localeCompare(b.key))
       const target = movable[0] ?? (isCandidate(whole) ? whole : undefined)
