@@ -56,3 +56,20 @@ t.test('a column too small, or leaving too little of the aggregate without it, i
   t.same(cells.withheld, ['girl', 'other'], 'three forms are too few, and the girls are all but those three')
   t.same(cells.columns, {})
 })
+
+t.test('a column of two teams: its total is the sum of each team\'s perturbed part of the forms asked', async (t) => {
+  const part = (forms: number, keySum: number) => ({ forms, keySum })
+  const asked: TeamTallies = { forms: 30, teams: [part(18, 1_234_567), part(12, 7_654_321)] }
+  const column: TeamTallies = { forms: 50, teams: [part(28, 2_222_222), part(22, 3_333_333)] }
+  const split: SplitColumns = {
+    sizes: new Map([['boy', column]]),
+    teams: new Map([['boy', new Map([['a', 28], ['b', 22]])]]),
+    answers: new Map([['boy', new Map([[ASKED, asked]])]]),
+  }
+  const cells = twoWayCells(ptable, split, new Map([['a', 28], ['b', 22]]), { asked: ASKED, minForms: 20, multiple: true })
+  t.equal(cells.columnTotals.boy, publishedValue(ptable, asked), 'the forms asked, two teams\' parts')
+  t.not(cells.columnTotals.boy, undefined)
+  // shown on every form of the column: the column's own parts, the same value as the column
+  const everyForm = twoWayCells(ptable, { ...split, answers: new Map([['boy', new Map([[ASKED, column]])]]) }, new Map([['a', 28], ['b', 22]]), { asked: ASKED, minForms: 20, multiple: true })
+  t.equal(everyForm.columnTotals.boy, publishedValue(ptable, column))
+})
