@@ -33,8 +33,6 @@ export interface CellTally {
   readonly keySum: number
 }
 
-export const EMPTY_TALLY: CellTally = { forms: 0, keySum: 0 }
-
 /** A cell counted from the forms team by team: its number of forms, and each team's forms in it. */
 export interface TeamTallies {
   readonly forms: number

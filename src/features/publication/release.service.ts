@@ -171,7 +171,7 @@ function teamVectors(counts: AnswerCounts, atoms: readonly Atom[]): AnswerVector
   return [...byTeam.values()].map((keys) => counts.sum(keys))
 }
 
-/** The released forms' answers counted per atom, and per month and answer of each split question. */
+/** The released forms' answers counted per atom, and per month, team and answer of each split question. */
 export interface ReleasedCounts {
   readonly layout: AnswerLayout
   readonly atoms: AnswerCounts
@@ -260,7 +260,7 @@ function splitTables(ptable: Ptable, method: ReleaseMethod, counts: ReleasedCoun
     )
     layout.dimensions.forEach((dimension, question) => {
       if (question === splitQuestion) return
-      const answers = new Map([...columnVectors].map(([code, teamVectors]) => [code, layout.teamTalliesOf(teamVectors, question)]))
+      const answers = new Map([...columnVectors].map(([code, ofTeams]) => [code, layout.teamTalliesOf(ofTeams, question)]))
       const cells = twoWayCells(ptable, { sizes, teams: columnTeams, answers }, teams, {
         asked: ASKED,
         minForms: method.minForms,
