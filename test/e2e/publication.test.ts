@@ -98,6 +98,10 @@ t.test('a form filed now: exact at once for its own team, nothing changes for an
   await admin.getByRole('link', { name: tr('fi', 'reports.publication.explain_link') }).click()
   await admin.waitForURL('**/reports/about')
   t.ok((await h1(admin)).length > 0, `the explanation opens: "${await h1(admin)}"`)
+  t.match(await admin.locator('main').innerText(), tr('fi', 'reports.about.noise', { k: 5, k_minus: 4 }), 'and says in plain words that each team\'s part is changed on its own')
+  await admin.setViewportSize({ width: 390, height: 844 })
+  await admin.screenshot({ path: `${SHOTS}/about-390.png`, fullPage: true })
+  await admin.setViewportSize({ width: 1280, height: 900 })
 
   // the expert files one form through the pages
   await fillQuickly(expert, QUICK_ANSWERS)
