@@ -269,7 +269,8 @@ function withholdRevealingParts(
       // a part counts only when all of its forms are in the whole (a team that moved during the year
       // is not a part of either area: its forms in the area stay in the rest)
       const wholeAtoms = atomsIn(whole)
-      const shown = parts.filter((part) => isPublished(part) && [...atomsIn(part)].some((atom) => wholeAtoms.has(atom)) && [...atomsIn(part)].every((atom) => wholeAtoms.has(atom)))
+      const inside = (part: Aggregate) => atomsIn(part).size > 0 && [...atomsIn(part)].every((atom) => wholeAtoms.has(atom))
+      const shown = parts.filter((part) => isPublished(part) && inside(part))
       if (shown.length === 0) continue
       const covered = new Set<Atom>()
       for (const part of shown) for (const atom of atomsIn(part)) covered.add(atom)

@@ -76,11 +76,11 @@ function volumeArea(area: Area): Parameters<typeof releasedVolumes>[2] | null {
   return area.level === 'municipality' ? null : area
 }
 
-async function volumesFor(deps: AppDeps, source: Source, filters: ReportFilters): Promise<VolumeRow[]> {
-  if (source.type === 'team') return countTeamVolumes(deps.db, source.teamId, monthScope(filters))
+/** A release's exact volumes for the filters (one's own team counts its own: overviewCounts). */
+async function releasedVolumesFor(deps: AppDeps, release: ReleaseRow, filters: ReportFilters): Promise<VolumeRow[]> {
   const area = volumeArea(filters.area)
   if (!area) throw new ValidationError([{ field: 'area', code: 'not_by_municipality' }])
-  return releasedVolumes(deps.db, source.release.id, area, monthScope(filters))
+  return releasedVolumes(deps.db, release.id, area, monthScope(filters))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ async function overviewCounts(
     }
     return { volumes: rows, tallies: tallies.map(count) }
   }
-  const volumes = await volumesFor(deps, source, filters)
+  const volumes = await releasedVolumesFor(deps, source.release, filters)
   const data = await answersOf(deps, source, filters, known.map((t) => t.dimension))
   const count = (t: OverviewTally) => {
     const found = t.dimension ? data.get(t.dimension) : undefined
