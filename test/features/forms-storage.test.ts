@@ -44,6 +44,36 @@ t.test('the table and its CHECK constraints agree with the definition, code by c
   }
 })
 
+t.test("the (team, month) index carries every answer, and the largest possible form still fits in it", async (t) => {
+  const { app, deps } = await buildTestApp(t)
+  // A team's own live figures are counted from this index alone (migrations/0019_team_answers_index.sql):
+  // a question whose column it lacks would send those counts back to the table, one page per form.
+  const indexed = await sql<{ column: string }>`
+    SELECT a.attname AS column FROM pg_index i
+      JOIN pg_class c ON c.oid = i.indexrelid
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+     WHERE c.relname = 'meeting_forms_by_team_month'`.execute(app.db)
+  const columns = new Set(indexed.rows.map((r) => r.column))
+  for (const column of ['team_id', 'id', ...answerColumns(formDefinition).map((c) => c.column)]) {
+    t.ok(columns.has(column), `the index holds ${column}`)
+  }
+
+  // An index entry has a size limit (about a third of a page): every option of every multiple choice
+  // ticked, and every conditional question shown, must still be accepted.
+  const everything: Record<string, unknown> = { referredOnward: 'yes', hasHobby: 'yes', guidedHobby: 'unknown', firstTimeInAnchor: 'no', timesInAnchor: 99 }
+  for (const question of formDefinition.questions) {
+    if (question.type !== 'multiple') continue
+    const codes = question.options.map((o) => o.code)
+    everything[question.id] = question.id === 'continuationPlan' ? codes.filter((c) => c !== 'no_further_measures') : codes
+  }
+  const user = await createUser(app.db)
+  const actor: Actor = { userId: user.id, sessionId: 'x', name: user.name, email: user.email, role: 'expert', teamId: user.teamId, loginMethod: 'sms' }
+  const { id } = await submitMeetingForm(deps, actor, validAnswers(everything), newKey())
+  const stored = await app.db.selectFrom('meeting_forms').select(['meeting_topics', 'referral_services']).where('id', '=', id).executeTakeFirstOrThrow()
+  t.equal(stored.meeting_topics.length, 20, 'every topic stored')
+  t.equal(stored.referral_services?.length, 13, 'every referral service stored')
+})
+
 t.test('the application role cannot change or remove a form; the triggers refuse even the owner', async (t) => {
   const { app, deps, database } = await buildTestApp(t)
   const user = await createUser(app.db)
